@@ -1,0 +1,138 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/gognito/gognito/internal/api/cognitoidentity"
+	"github.com/gognito/gognito/internal/api/cognitoidp"
+	"github.com/gognito/gognito/internal/awsjson"
+	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/httpserver"
+	"github.com/gognito/gognito/internal/ids"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlstore"
+	"github.com/gognito/gognito/internal/userpool"
+)
+
+// Options are the dependencies of an App that do not come from the
+// configuration file.
+type Options struct {
+	// Logger receives every log line; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// OnUndeclaredError is called when an operation answers an error its
+	// model does not declare (tests make it fail).
+	OnUndeclaredError func(service, operation, code string)
+}
+
+// App is one assembled Gognito server.
+type App struct {
+	cfg    config.Config
+	log    *slog.Logger
+	store  store.Store
+	server *httpserver.Server
+}
+
+// identityPools answers every Identity Pools operation with the
+// not-implemented error until that service is built.
+type identityPools struct{ cognitoidentity.Unimplemented }
+
+// New opens the storage (applying migrations) and wires the services.
+// The caller must Close the App.
+func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	gen := ids.New(cfg.IDSeed)
+	pools := userpool.New(userpool.Options{
+		Store: st, IDs: gen, Now: opts.Now, AccountID: cfg.AccountID, Logger: opts.Logger,
+	})
+	router := awsjson.NewRouter(awsjson.RouterOptions{
+		Services: []*awsjson.Service{
+			cognitoidp.NewService(pools),
+			cognitoidentity.NewService(identityPools{}),
+		},
+		Logger:            opts.Logger,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		DefaultRegion:     cfg.Region,
+		NewRequestID:      gen.UUID,
+		OnUndeclaredError: opts.OnUndeclaredError,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("POST /{$}", router)
+	server := httpserver.New(httpserver.Options{
+		Addr:            cfg.Addr,
+		Handler:         mux,
+		Ping:            st.Ping,
+		Logger:          opts.Logger,
+		Now:             opts.Now,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	})
+	return &App{cfg: cfg, log: opts.Logger, store: st, server: server}, nil
+}
+
+// OpenStore opens the backend the configuration selects: PostgreSQL or an
+// explicit SQLite file when Database is set, else SQLite in DataDir.
+func OpenStore(ctx context.Context, cfg config.Config) (*sqlstore.Store, error) {
+	if cfg.Database != "" {
+		st, err := sqlstore.Open(ctx, sqlstore.Config{DSN: cfg.Database})
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		return st, nil
+	}
+	st, err := sqlstore.OpenSQLiteDir(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded database in %s: %w", cfg.DataDir, err)
+	}
+	return st, nil
+}
+
+// StorageDescription says where data lives, for the start-up log line;
+// a DSN's password is redacted.
+func StorageDescription(cfg config.Config) string {
+	if cfg.Database != "" {
+		for _, a := range cfg.LogValue().Resolve().Group() {
+			if a.Key == "database" {
+				return a.Value.String()
+			}
+		}
+	}
+	abs, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		abs = cfg.DataDir
+	}
+	return "sqlite:" + filepath.Join(abs, "gognito.db")
+}
+
+// Handler returns the whole HTTP handler (middleware included).
+func (a *App) Handler() http.Handler { return a.server.Handler() }
+
+// Store returns the storage backend.
+func (a *App) Store() store.Store { return a.store }
+
+// Serve serves on ln until ctx is cancelled, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error { return a.server.Serve(ctx, ln) }
+
+// ListenAndServe listens on the configured address; ready is called with
+// the bound address.
+func (a *App) ListenAndServe(ctx context.Context, ready func(net.Addr)) error {
+	return a.server.ListenAndServe(ctx, ready)
+}
+
+// Close releases the storage.
+func (a *App) Close() error { return a.store.Close() }

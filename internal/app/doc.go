@@ -1,0 +1,2 @@
+// Package app assembles a Gognito server from its configuration: storage, services, protocol router and HTTP server.
+package app

@@ -1,0 +1,192 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/gognito/gognito/internal/store"
+)
+
+func scanClient(sc rowScanner) (store.Client, error) {
+	var (
+		c                store.Client
+		created, updated int64
+		settings         []byte
+	)
+	if err := sc.Scan(&c.PoolID, &c.ID, &c.Name, &c.Secret, &created, &updated, &settings); err != nil {
+		return store.Client{}, err
+	}
+	c.CreatedAt, c.UpdatedAt, c.Settings = fromMillis(created), fromMillis(updated), unblob(settings)
+	return c, nil
+}
+
+func clientNotFound(poolID, clientID string) error {
+	if poolID == "" {
+		return fmt.Errorf("sqlstore: client %q: %w", clientID, store.ErrNotFound)
+	}
+	return fmt.Errorf("sqlstore: client %q of user pool %q: %w", clientID, poolID, store.ErrNotFound)
+}
+
+// CreateClient inserts c; store.ErrNotFound if its pool does not exist
+// (checked first), store.ErrConflict if its ID is taken in any pool.
+func (s *Store) CreateClient(ctx context.Context, c store.Client) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	if c.ID == "" {
+		return errors.New("sqlstore: create client: empty ID")
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, s.q.poolExists, c.PoolID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return poolNotFound(c.PoolID)
+		}
+		if err != nil {
+			return err
+		}
+		// A pool deleted between the check and the insert (PostgreSQL)
+		// fails the foreign key, which mapErr reports as ErrNotFound too.
+		_, err = tx.ExecContext(ctx, s.q.insertClient,
+			c.PoolID, c.ID, c.Name, c.Secret, millis(c.CreatedAt), millis(c.UpdatedAt), blob(c.Settings))
+		return err
+	})
+	return s.mapErr(ctx, "create client", err)
+}
+
+// GetClient returns the client of the pool or store.ErrNotFound.
+func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (store.Client, error) {
+	if s.closed.Load() {
+		return store.Client{}, store.ErrClosed
+	}
+	c, err := scanClient(s.r.QueryRowContext(ctx, s.q.getClient, poolID, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Client{}, clientNotFound(poolID, clientID)
+	}
+	if err != nil {
+		return store.Client{}, s.mapErr(ctx, "get client", err)
+	}
+	return c, nil
+}
+
+// GetClientByID returns a client by its globally unique ID or
+// store.ErrNotFound.
+func (s *Store) GetClientByID(ctx context.Context, clientID string) (store.Client, error) {
+	if s.closed.Load() {
+		return store.Client{}, store.ErrClosed
+	}
+	c, err := scanClient(s.r.QueryRowContext(ctx, s.q.getClientByID, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Client{}, clientNotFound("", clientID)
+	}
+	if err != nil {
+		return store.Client{}, s.mapErr(ctx, "get client", err)
+	}
+	return c, nil
+}
+
+// UpdateClient applies fn atomically like UpdateUserPool; PoolID, ID and
+// CreatedAt are restored after fn.
+func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn func(*store.Client) error) (store.Client, error) {
+	if s.closed.Load() {
+		return store.Client{}, store.ErrClosed
+	}
+	var out store.Client
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanClient(tx.QueryRowContext(ctx, s.q.getClientForUpdate, poolID, clientID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return clientNotFound(poolID, clientID)
+		}
+		if err != nil {
+			return err
+		}
+		next := cur
+		next.Settings = cloneBytes(cur.Settings)
+		if err := fn(&next); err != nil {
+			return userFnError{err}
+		}
+		next.PoolID, next.ID, next.CreatedAt = cur.PoolID, cur.ID, cur.CreatedAt
+		next.UpdatedAt = normTime(next.UpdatedAt)
+		next.Settings = cloneBytes(next.Settings)
+		if _, err := tx.ExecContext(ctx, s.q.updateClient,
+			next.Name, next.Secret, millis(next.UpdatedAt), blob(next.Settings), poolID, clientID); err != nil {
+			return err
+		}
+		out = next
+		return nil
+	})
+	if err != nil {
+		return store.Client{}, s.mapErr(ctx, "update client", err)
+	}
+	return out, nil
+}
+
+// DeleteClient deletes the client; store.ErrNotFound if absent.
+func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.deleteClient, poolID, clientID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return clientNotFound(poolID, clientID)
+		}
+		return nil
+	})
+	return s.mapErr(ctx, "delete client", err)
+}
+
+// ListClients returns up to page.Limit clients of the pool with IDs after
+// page.After in ID order, and the cursor of the next page ("" on the last
+// page). A pool without clients, or an unknown pool, lists nothing.
+func (s *Store) ListClients(ctx context.Context, poolID string, page store.PageRequest) ([]store.Client, string, error) {
+	if s.closed.Load() {
+		return nil, "", store.ErrClosed
+	}
+	if err := checkPage(page); err != nil {
+		return nil, "", err
+	}
+	rows, err := s.r.QueryContext(ctx, s.q.listClients, poolID, page.After, int64(page.Limit)+1)
+	if err != nil {
+		return nil, "", s.mapErr(ctx, "list clients", err)
+	}
+	defer rows.Close()
+	var out []store.Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, "", s.mapErr(ctx, "list clients", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.mapErr(ctx, "list clients", err)
+	}
+	if len(out) > page.Limit {
+		out = out[:page.Limit]
+		return out, out[len(out)-1].ID, nil
+	}
+	return out, "", nil
+}
+
+// CountClients returns the number of clients of the pool (0 for an unknown
+// pool).
+func (s *Store) CountClients(ctx context.Context, poolID string) (int, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, s.q.countClients, poolID).Scan(&n); err != nil {
+		return 0, s.mapErr(ctx, "count clients", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,397 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gognito/gognito/internal/store"
+
+	// Database drivers: pgx for PostgreSQL, modernc (pure Go) for SQLite.
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+)
+
+// Config selects and tunes a backend.
+type Config struct {
+	// DSN selects the backend:
+	//   - "postgres://…" or "postgresql://…": PostgreSQL (any libpq URL pgx
+	//     accepts; extra parameters such as search_path are passed on);
+	//   - "sqlite:<path>" or a bare file path: SQLite in that file, created
+	//     if absent ("sqlite:///abs/path" is accepted too);
+	//   - "sqlite::memory:": a private in-memory SQLite database, gone on
+	//     Close (tests only).
+	DSN string
+	// SkipMigrate makes Open leave the schema alone; call Migrate yourself.
+	SkipMigrate bool
+	// MaxConns caps the connection pool: the read pool on SQLite (writes
+	// always go through a single connection), the whole pool on PostgreSQL.
+	// Zero picks a default.
+	MaxConns int
+	// BusyTimeout is how long an SQLite connection waits for a lock held by
+	// another process before failing. Zero means 5s. Ignored on PostgreSQL.
+	BusyTimeout time.Duration
+}
+
+// Store is a store.Store on SQLite or PostgreSQL. It is safe for concurrent
+// use.
+type Store struct {
+	d *dialect
+	q queries
+	// w runs every transaction and every write. On SQLite it holds exactly
+	// one connection, so writers queue in database/sql instead of failing
+	// with SQLITE_BUSY.
+	w *sql.DB
+	// r runs single-statement reads. On SQLite it is a separate pool of
+	// query_only connections reading WAL snapshots concurrently with the
+	// writer; otherwise it is w.
+	r      *sql.DB
+	closed atomic.Bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+const (
+	defaultBusyTimeout = 5 * time.Second
+	defaultPGConns     = 10
+	// maxAttempts bounds how often a transaction is run when it fails with
+	// a retryable error (serialization failure, deadlock, busy database).
+	maxAttempts = 5
+)
+
+// Open connects to the backend cfg.DSN names and, unless cfg.SkipMigrate,
+// brings its schema up to date.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	kind, target, err := parseDSN(cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	var s *Store
+	switch kind {
+	case "postgres":
+		s, err = openPostgres(ctx, target, cfg)
+	default:
+		s, err = openSQLite(ctx, target, cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.SkipMigrate {
+		if err := s.Migrate(ctx); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// OpenSQLiteDir creates dir (mode 0700) if needed and opens, migrating it,
+// the SQLite database dir/gognito.db.
+func OpenSQLiteDir(ctx context.Context, dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("sqlstore: empty data directory")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlstore: create data directory: %w", err)
+	}
+	return Open(ctx, Config{DSN: "sqlite:" + filepath.Join(dir, "gognito.db")})
+}
+
+// parseDSN returns "postgres" and the DSN itself, or "sqlite" and a file
+// path or ":memory:".
+func parseDSN(dsn string) (kind, target string, err error) {
+	switch {
+	case dsn == "":
+		return "", "", errors.New("sqlstore: empty DSN")
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return "postgres", dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		target = strings.TrimPrefix(dsn, "sqlite:")
+		if strings.HasPrefix(target, "//") {
+			target = target[2:]
+		}
+	default:
+		target = dsn
+	}
+	if target == "" {
+		return "", "", fmt.Errorf("sqlstore: DSN %q names no SQLite file", dsn)
+	}
+	return "sqlite", target, nil
+}
+
+func openPostgres(ctx context.Context, dsn string, cfg Config) (*Store, error) {
+	d := postgresDialect()
+	db, err := sql.Open(d.driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+	}
+	n := cfg.MaxConns
+	if n <= 0 {
+		n = defaultPGConns
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlstore: connect to postgres: %w", err)
+	}
+	return &Store{d: d, q: buildQueries(d), w: db, r: db}, nil
+}
+
+func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
+	d := sqliteDialect()
+	busy := cfg.BusyTimeout
+	if busy <= 0 {
+		busy = defaultBusyTimeout
+	}
+	if path == ":memory:" {
+		// One connection only: every connection to ":memory:" would be a
+		// database of its own.
+		w, err := sql.Open(d.driver, sqliteURI("", busy, false))
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		w.SetConnMaxIdleTime(0)
+		if err := w.PingContext(ctx); err != nil {
+			_ = w.Close()
+			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+		}
+		return &Store{d: d, q: buildQueries(d), w: w, r: w}, nil
+	}
+
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: sqlite path: %w", err)
+	}
+	w, err := sql.Open(d.driver, sqliteURI(abs, busy, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// Connecting the writer first creates the file and switches it to WAL
+	// before any reader looks at it.
+	if err := w.PingContext(ctx); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", abs, err)
+	}
+	var mode string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || !strings.EqualFold(mode, "wal") {
+		_ = w.Close()
+		if err == nil {
+			err = fmt.Errorf("journal_mode is %q, want wal", mode)
+		}
+		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", abs, err)
+	}
+
+	r, err := sql.Open(d.driver, sqliteURI(abs, busy, true))
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	n := cfg.MaxConns
+	if n <= 0 {
+		n = max(4, runtime.GOMAXPROCS(0))
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	if err := r.PingContext(ctx); err != nil {
+		_ = r.Close()
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", abs, err)
+	}
+	return &Store{d: d, q: buildQueries(d), w: w, r: r}, nil
+}
+
+// sqliteURI builds the modernc DSN for the database file at abs ("" for a
+// private in-memory database).
+//
+// Every connection gets busy_timeout and foreign_keys=ON. The writer also
+// gets journal_mode=WAL (persistent in the file), synchronous=FULL (a
+// commit is durable once it returns, even across power loss; NORMAL could
+// lose the last commits), and _txlock=immediate so that a transaction takes
+// the write lock at BEGIN rather than failing to upgrade a read lock later.
+// Readers are query_only.
+func sqliteURI(abs string, busy time.Duration, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Set("_txlock", "immediate")
+	}
+	if abs == "" {
+		return "file::memory:?" + q.Encode()
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	if err := s.w.PingContext(ctx); err != nil {
+		return s.fail(ctx, "ping", err)
+	}
+	if s.r != s.w {
+		if err := s.r.PingContext(ctx); err != nil {
+			return s.fail(ctx, "ping", err)
+		}
+	}
+	return nil
+}
+
+// Close releases the database. Calls after Close, Close included, return
+// store.ErrClosed.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return store.ErrClosed
+	}
+	var err error
+	if s.r != s.w {
+		err = s.r.Close()
+	}
+	return errors.Join(err, s.w.Close())
+}
+
+// fail wraps err from operation op, turning it into store.ErrClosed when
+// the store was closed meanwhile and making sure a context error stays
+// visible to errors.Is whatever the driver made of it.
+func (s *Store) fail(ctx context.Context, op string, err error) error {
+	if s.closed.Load() {
+		return fmt.Errorf("sqlstore: %s: %w", op, store.ErrClosed)
+	}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("sqlstore: %s: %w (%v)", op, cerr, err)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// inTx runs fn in a transaction on the writer and commits it, running it
+// again, after a short randomized pause, when it fails with a retryable
+// error. fn's own errors are returned as they are.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.tryTx(ctx, fn)
+		if _, ok := err.(userFnError); ok {
+			return err
+		}
+		if err == nil || attempt >= maxAttempts || !s.d.isRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+		pause := time.Duration(attempt) * 5 * time.Millisecond
+		pause += rand.N(pause)
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// userFnError marks an error returned by an Update callback so that it
+// reaches the caller unwrapped.
+type userFnError struct{ err error }
+
+func (e userFnError) Error() string { return e.err.Error() }
+func (e userFnError) Unwrap() error { return e.err }
+
+// mapErr turns err from operation op into what the caller gets: fn's own
+// error unchanged, store sentinels for constraint violations, ErrClosed
+// after Close, and everything else wrapped with op.
+func (s *Store) mapErr(ctx context.Context, op string, err error) error {
+	var ue userFnError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue):
+		return ue.err
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrClosed):
+		return err
+	case s.d.isUniqueViolation(err):
+		return fmt.Errorf("sqlstore: %s: %w (%v)", op, store.ErrConflict, err)
+	case s.d.isForeignKeyViolation(err):
+		return fmt.Errorf("sqlstore: %s: %w (%v)", op, store.ErrNotFound, err)
+	}
+	return s.fail(ctx, op, err)
+}
+
+// checkPage validates a page request.
+func checkPage(page store.PageRequest) error {
+	if page.Limit <= 0 {
+		return fmt.Errorf("sqlstore: page limit %d: must be positive", page.Limit)
+	}
+	return nil
+}
+
+// millis converts a record time to its stored form.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis converts a stored time back, in UTC.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms) }
+
+// normTime returns t as it reads back after being stored.
+func normTime(t time.Time) time.Time { return fromMillis(millis(t)) }
+
+// blob returns b as stored: never nil, so that NOT NULL holds.
+func blob(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// unblob returns stored bytes as handed out: nil when empty.
+func unblob(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// cloneBytes returns a copy of b (nil stays nil, empty becomes nil).
+func cloneBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
