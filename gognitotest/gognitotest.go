@@ -37,6 +37,8 @@ type Server struct {
 	done   chan error
 	once   sync.Once
 	err    error
+	// tempDir is removed by Close when New created it.
+	tempDir string
 }
 
 type options struct {
@@ -62,6 +64,14 @@ func WithDatabase(dsn string) Option { return func(o *options) { o.cfg.Database 
 // WithDataDir keeps the embedded SQLite database in dir, so that a later
 // Server started on the same dir sees the same data.
 func WithDataDir(dir string) Option { return func(o *options) { o.cfg.DataDir = dir } }
+
+// WithCredentials makes the server verify SigV4 signatures of
+// IAM-authorized operations against this access key (may be repeated).
+func WithCredentials(accessKeyID, secretAccessKey string) Option {
+	return func(o *options) {
+		o.cfg.Credentials = append(o.cfg.Credentials, config.Credential{AccessKeyID: accessKeyID, SecretAccessKey: secretAccessKey})
+	}
+}
 
 // WithClock injects the server's clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
@@ -121,8 +131,7 @@ func New(ctx context.Context, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	if o.cfg.DataDir == tmp {
-		prev := s.cancel
-		s.cancel = func() { prev(); <-s.done; _ = os.RemoveAll(tmp) }
+		s.tempDir = tmp
 	}
 	return s, nil
 }
@@ -166,6 +175,9 @@ func (s *Server) Close() error {
 		serveErr := <-s.done
 		s.done <- serveErr
 		s.err = errors.Join(serveErr, s.app.Close())
+		if s.tempDir != "" {
+			s.err = errors.Join(s.err, os.RemoveAll(s.tempDir))
+		}
 	})
 	return s.err
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/httpserver"
 	"github.com/gognito/gognito/internal/ids"
+	"github.com/gognito/gognito/internal/sigv4"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlstore"
 	"github.com/gognito/gognito/internal/userpool"
@@ -70,6 +72,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		MaxBodyBytes:      cfg.MaxBodyBytes,
 		DefaultRegion:     cfg.Region,
 		NewRequestID:      gen.UUID,
+		Authorize:         authorizer(cfg, opts.Now),
 		OnUndeclaredError: opts.OnUndeclaredError,
 	})
 	mux := http.NewServeMux()
@@ -83,6 +86,38 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	})
 	return &App{cfg: cfg, log: opts.Logger, store: st, server: server}, nil
+}
+
+// authorizer verifies SigV4 on IAM-authorized operations when access keys
+// are configured. Without keys (development) those operations accept any
+// caller; operations the models leave unauthenticated are never checked.
+func authorizer(cfg config.Config, now func() time.Time) awsjson.Authorizer {
+	if len(cfg.Credentials) == 0 {
+		return nil
+	}
+	secrets := make(map[string]string, len(cfg.Credentials))
+	for _, c := range cfg.Credentials {
+		secrets[c.AccessKeyID] = c.SecretAccessKey
+	}
+	v := &sigv4.Verifier{
+		Credentials: func(id string) (string, bool) { s, ok := secrets[id]; return s, ok },
+		Now:         now,
+	}
+	return func(r *http.Request, body []byte, svc *awsjson.Service, op *awsjson.Operation, info awsjson.RequestInfo) (awsjson.RequestInfo, error) {
+		if !op.SigV4 {
+			return info, nil
+		}
+		scope, err := v.Verify(r, body, svc.SigningName)
+		if err != nil {
+			var se *sigv4.Error
+			if errors.As(err, &se) {
+				return info, awsjson.NewProtocolError(se.Code, "%s", se.Message)
+			}
+			return info, err
+		}
+		info.Region, info.AccessKeyID = scope.Region, scope.AccessKeyID
+		return info, nil
+	}
 }
 
 // OpenStore opens the backend the configuration selects: PostgreSQL or an

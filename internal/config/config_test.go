@@ -327,7 +327,12 @@ func TestValidate(t *testing.T) {
 		{name: "log format json", mutate: func(c *Config) { c.LogFormat = "JSON" }},
 		{name: "log format bad", mutate: func(c *Config) { c.LogFormat = "xml" },
 			want: []string{`log_format "xml": must be text or json`}},
-		{name: "mode production", mutate: func(c *Config) { c.Mode = "production" }},
+		{name: "mode production", mutate: func(c *Config) {
+			c.Mode = "production"
+			c.Credentials = []Credential{{AccessKeyID: "AKID", SecretAccessKey: "s"}}
+		}},
+		{name: "production without credentials", mutate: func(c *Config) { c.Mode = ModeProduction },
+			want: []string{`credentials: at least one access key is required in production mode, so that IAM-authorized operations are verified with SigV4`}},
 		{name: "mode bad", mutate: func(c *Config) { c.Mode = "prod" },
 			want: []string{`mode "prod": must be development or production`}},
 
@@ -363,7 +368,11 @@ func TestValidate(t *testing.T) {
 		}},
 
 		{name: "id seed in development", mutate: func(c *Config) { c.IDSeed = 7 }},
-		{name: "id seed in production", mutate: func(c *Config) { c.IDSeed = 7; c.Mode = ModeProduction },
+		{name: "id seed in production", mutate: func(c *Config) {
+			c.IDSeed = 7
+			c.Mode = ModeProduction
+			c.Credentials = []Credential{{AccessKeyID: "AKID", SecretAccessKey: "s"}}
+		},
 			want: []string{`id_seed 7: must be 0 in production mode (deterministic IDs are for tests)`}},
 
 		{name: "everything wrong at once", mutate: func(c *Config) {

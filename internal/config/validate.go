@@ -90,6 +90,9 @@ func (c Config) Validate() error {
 		add("shutdown_timeout", c.ShutdownTimeout, "must be positive")
 	}
 	c.validateCredentials(add)
+	if c.Mode == ModeProduction && len(c.Credentials) == 0 {
+		add("credentials", nil, "at least one access key is required in production mode, so that IAM-authorized operations are verified with SigV4")
+	}
 	if c.IDSeed != 0 && c.Mode == ModeProduction {
 		add("id_seed", c.IDSeed, "must be 0 in production mode (deterministic IDs are for tests)")
 	}

@@ -54,11 +54,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *api.CreateUserPoolRequ
 
 // DescribeUserPool returns a pool.
 func (s *Service) DescribeUserPool(ctx context.Context, in *api.DescribeUserPoolRequest) (*api.DescribeUserPoolResponse, error) {
-	rec, err := s.store.GetUserPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, storeErr(err, func() error { return poolNotFound(*in.UserPoolId) })
-	}
-	p, err := s.decodePool(rec)
+	p, err := s.getPool(ctx, *in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -115,11 +111,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolRequ
 // DeleteUserPool deletes a pool and everything in it, unless deletion
 // protection is active.
 func (s *Service) DeleteUserPool(ctx context.Context, in *api.DeleteUserPoolRequest) (*api.DeleteUserPoolOutput, error) {
-	rec, err := s.store.GetUserPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, storeErr(err, func() error { return poolNotFound(*in.UserPoolId) })
-	}
-	p, err := s.decodePool(rec)
+	p, err := s.getPool(ctx, *in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -129,10 +121,10 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.DeleteUserPoolRequ
 	if p.Domain != nil {
 		return nil, invalidParameter("User pool cannot be deleted. It has a domain configured that should be deleted first.")
 	}
-	if err := s.store.DeleteUserPool(ctx, rec.ID); err != nil {
+	if err := s.store.DeleteUserPool(ctx, *p.Id); err != nil {
 		return nil, storeErr(err, func() error { return poolNotFound(*in.UserPoolId) })
 	}
-	s.log.InfoContext(ctx, "user pool deleted", "pool", rec.ID)
+	s.log.InfoContext(ctx, "user pool deleted", "pool", *p.Id)
 	return &api.DeleteUserPoolOutput{}, nil
 }
 

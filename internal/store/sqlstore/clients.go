@@ -128,20 +128,10 @@ func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.deleteClient, poolID, clientID)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return clientNotFound(poolID, clientID)
-		}
-		return nil
-	})
+	n, err := s.execRows(ctx, s.q.deleteClient, poolID, clientID)
+	if err == nil && n == 0 {
+		return clientNotFound(poolID, clientID)
+	}
 	return s.mapErr(ctx, "delete client", err)
 }
 
@@ -152,10 +142,11 @@ func (s *Store) ListClients(ctx context.Context, poolID string, page store.PageR
 	if s.closed.Load() {
 		return nil, "", store.ErrClosed
 	}
-	if err := checkPage(page); err != nil {
+	limit, err := pageLimit(page)
+	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.r.QueryContext(ctx, s.q.listClients, poolID, page.After, int64(page.Limit)+1)
+	rows, err := s.r.QueryContext(ctx, s.q.listClients, poolID, page.After, limit+1)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, "list clients", err)
 	}
@@ -171,8 +162,8 @@ func (s *Store) ListClients(ctx context.Context, poolID string, page store.PageR
 	if err := rows.Err(); err != nil {
 		return nil, "", s.mapErr(ctx, "list clients", err)
 	}
-	if len(out) > page.Limit {
-		out = out[:page.Limit]
+	if len(out) > limit {
+		out = out[:limit]
 		return out, out[len(out)-1].ID, nil
 	}
 	return out, "", nil

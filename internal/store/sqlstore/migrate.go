@@ -96,7 +96,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return s.mapErr(ctx, fmt.Sprintf("migration %04d_%s", m.version, m.name), err)
+			// Not mapErr: a constraint violation here is a broken migration,
+			// not a conflict the caller caused.
+			return s.fail(ctx, fmt.Sprintf("migration %04d_%s", m.version, m.name), err)
 		}
 	}
 	return nil

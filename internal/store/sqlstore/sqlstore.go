@@ -44,6 +44,10 @@ type Config struct {
 
 // Store is a store.Store on SQLite or PostgreSQL. It is safe for concurrent
 // use.
+//
+// Update callbacks run inside a write transaction and must not call the
+// store themselves: on SQLite they hold its only writer connection, on
+// PostgreSQL a lock on the row.
 type Store struct {
 	d *dialect
 	q queries
@@ -119,6 +123,10 @@ func parseDSN(dsn string) (kind, target string, err error) {
 		if strings.HasPrefix(target, "//") {
 			target = target[2:]
 		}
+	case strings.Contains(dsn, "://"):
+		// The DSN itself may hold a password: name only its scheme.
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return "", "", fmt.Errorf("sqlstore: DSN scheme %q unsupported (want postgres://, postgresql:// or sqlite:)", scheme)
 	default:
 		target = dsn
 	}
@@ -288,12 +296,33 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }
 
-// inTx runs fn in a transaction on the writer and commits it, running it
-// again, after a short randomized pause, when it fails with a retryable
-// error. fn's own errors are returned as they are.
+// inTx runs fn in a transaction on the writer and commits it, retrying
+// like retry. fn's own errors are returned as they are.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.retry(ctx, func() error { return s.tryTx(ctx, fn) })
+}
+
+// execRows runs one write statement on the writer, retrying like retry,
+// and returns the number of rows it affected.
+func (s *Store) execRows(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.retry(ctx, func() error {
+		res, err := s.w.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// retry runs op until it succeeds, fails with an error that is not
+// retryable (serialization failure, deadlock, busy database), ctx ends, or
+// maxAttempts runs failed, pausing a short randomized while between runs.
+func (s *Store) retry(ctx context.Context, op func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.tryTx(ctx, fn)
+		err := op()
 		if _, ok := err.(userFnError); ok {
 			return err
 		}
@@ -355,19 +384,23 @@ func (s *Store) mapErr(ctx context.Context, op string, err error) error {
 	return s.fail(ctx, op, err)
 }
 
-// checkPage validates a page request.
-func checkPage(page store.PageRequest) error {
+// maxPageLimit caps page sizes so that the limit+1 rows a listing fetches
+// cannot overflow.
+const maxPageLimit = 1 << 30
+
+// pageLimit validates a page request and returns its effective limit.
+func pageLimit(page store.PageRequest) (int, error) {
 	if page.Limit <= 0 {
-		return fmt.Errorf("sqlstore: page limit %d: must be positive", page.Limit)
+		return 0, fmt.Errorf("sqlstore: page limit %d: must be positive", page.Limit)
 	}
-	return nil
+	return min(page.Limit, maxPageLimit), nil
 }
 
 // millis converts a record time to its stored form.
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 // fromMillis converts a stored time back, in UTC.
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms) }
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 // normTime returns t as it reads back after being stored.
 func normTime(t time.Time) time.Time { return fromMillis(millis(t)) }

@@ -403,6 +403,7 @@ func TestParseDSN(t *testing.T) {
 		{dsn: "/plain/path.db", kind: "sqlite", target: "/plain/path.db"},
 		{dsn: "", bad: true},
 		{dsn: "sqlite:", bad: true},
+		{dsn: "mysql://h/db", bad: true},
 	} {
 		kind, target, err := parseDSN(tc.dsn)
 		if tc.bad {

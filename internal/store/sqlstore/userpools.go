@@ -39,11 +39,8 @@ func (s *Store) CreateUserPool(ctx context.Context, p store.UserPool) error {
 	if p.ID == "" {
 		return errors.New("sqlstore: create user pool: empty ID")
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.insertPool,
-			p.ID, p.Name, millis(p.CreatedAt), millis(p.UpdatedAt), blob(p.Settings))
-		return err
-	})
+	_, err := s.execRows(ctx, s.q.insertPool,
+		p.ID, p.Name, millis(p.CreatedAt), millis(p.UpdatedAt), blob(p.Settings))
 	return s.mapErr(ctx, "create user pool", err)
 }
 
@@ -105,20 +102,10 @@ func (s *Store) DeleteUserPool(ctx context.Context, id string) error {
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.deletePool, id)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return poolNotFound(id)
-		}
-		return nil
-	})
+	n, err := s.execRows(ctx, s.q.deletePool, id)
+	if err == nil && n == 0 {
+		return poolNotFound(id)
+	}
 	return s.mapErr(ctx, "delete user pool", err)
 }
 
@@ -128,10 +115,11 @@ func (s *Store) ListUserPools(ctx context.Context, page store.PageRequest) ([]st
 	if s.closed.Load() {
 		return nil, "", store.ErrClosed
 	}
-	if err := checkPage(page); err != nil {
+	limit, err := pageLimit(page)
+	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.r.QueryContext(ctx, s.q.listPools, page.After, int64(page.Limit)+1)
+	rows, err := s.r.QueryContext(ctx, s.q.listPools, page.After, limit+1)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, "list user pools", err)
 	}
@@ -147,8 +135,8 @@ func (s *Store) ListUserPools(ctx context.Context, page store.PageRequest) ([]st
 	if err := rows.Err(); err != nil {
 		return nil, "", s.mapErr(ctx, "list user pools", err)
 	}
-	if len(out) > page.Limit {
-		out = out[:page.Limit]
+	if len(out) > limit {
+		out = out[:limit]
 		return out, out[len(out)-1].ID, nil
 	}
 	return out, "", nil

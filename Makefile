@@ -1,0 +1,46 @@
+# Gognito developer targets. `make test` is what CI runs (through .ci/run).
+GO      ?= go
+BIN     := bin/gognito
+JS_DIR  := test/js
+
+.PHONY: all build run test test-go test-js bench loadbench generate check-generated lint clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/gognito
+
+## run: the server on its embedded default (SQLite in ./.gognito, 127.0.0.1:9229)
+run:
+	$(GO) run ./cmd/gognito serve
+
+## test: every Go test (PostgreSQL too when GOGNITO_TEST_POSTGRES_DSN is set), then the JS client tests
+test: test-go test-js
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-js: build $(JS_DIR)/node_modules/.package-lock.json
+	cd $(JS_DIR) && GOGNITO_BIN=$(CURDIR)/$(BIN) npm test
+
+$(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund
+
+## bench: Go benchmarks of the hot paths, then a load run through the Go SDK
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./tools/loadbench -duration 5s -concurrency 1,8
+
+generate:
+	$(GO) generate ./internal/api
+
+check-generated:
+	$(GO) run ./tools/apigen -models ../shared/models -out internal/api -check
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin $(JS_DIR)/node_modules
