@@ -16,6 +16,7 @@ import (
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/httpserver"
 	"github.com/gognito/gognito/internal/ids"
+	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/sigv4"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlstore"
@@ -60,8 +61,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	gen := ids.New(cfg.IDSeed)
+	sender, err := newSender(cfg, st, opts.Logger)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	pools := userpool.New(userpool.Options{
-		Store: st, IDs: gen, Now: opts.Now, AccountID: cfg.AccountID, Logger: opts.Logger,
+		Store: st, IDs: gen, Now: opts.Now, AccountID: cfg.AccountID, Logger: opts.Logger, Sender: sender,
 	})
 	router := awsjson.NewRouter(awsjson.RouterOptions{
 		Services: []*awsjson.Service{
@@ -77,6 +83,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", router)
+	if inbox := inboxHandler(cfg, st); inbox != nil {
+		mux.Handle(messaging.InboxPath, inbox)
+		mux.Handle(messaging.InboxPath+"/", inbox)
+	}
 	server := httpserver.New(httpserver.Options{
 		Addr:            cfg.Addr,
 		Handler:         mux,
@@ -86,6 +96,46 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	})
 	return &App{cfg: cfg, log: opts.Logger, store: st, server: server}, nil
+}
+
+// newSender builds message delivery from the configuration: the inbox in
+// development, SMTP and webhooks when configured, SMS to the log.
+func newSender(cfg config.Config, st store.Store, logger *slog.Logger) (messaging.Sender, error) {
+	rc := messaging.RouterConfig{
+		Development: cfg.Mode != config.ModeProduction,
+		Messages:    st,
+		Logger:      logger,
+	}
+	if cfg.SMTP.Host != "" {
+		smtp, err := messaging.NewSMTP(messaging.SMTPConfig{
+			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			From: cfg.SMTP.From, TLS: messaging.TLSMode(cfg.SMTP.TLS),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("smtp: %w", err)
+		}
+		rc.SMTP = smtp
+	}
+	if cfg.SMSWebhookURL != "" {
+		rc.SMSWebhook = &messaging.Webhook{URL: cfg.SMSWebhookURL}
+	}
+	if cfg.EmailWebhookURL != "" {
+		rc.EmailWebhook = &messaging.Webhook{URL: cfg.EmailWebhookURL}
+	}
+	return messaging.NewRouter(rc), nil
+}
+
+// inboxHandler serves the message inbox: to everyone in development, only
+// with the configured bearer token in production, else not at all.
+func inboxHandler(cfg config.Config, st store.Store) http.Handler {
+	h := messaging.InboxHandler(st)
+	switch {
+	case cfg.InboxToken != "":
+		return messaging.RequireBearer(cfg.InboxToken, h)
+	case cfg.Mode != config.ModeProduction:
+		return h
+	}
+	return nil
 }
 
 // authorizer verifies SigV4 on IAM-authorized operations when access keys

@@ -54,6 +54,15 @@ const (
 	EnvMode            = "GOGNITO_MODE"
 	EnvMaxBodyBytes    = "GOGNITO_MAX_BODY_BYTES"
 	EnvShutdownTimeout = "GOGNITO_SHUTDOWN_TIMEOUT"
+	EnvSMTPHost        = "GOGNITO_SMTP_HOST"
+	EnvSMTPPort        = "GOGNITO_SMTP_PORT"
+	EnvSMTPUsername    = "GOGNITO_SMTP_USERNAME"
+	EnvSMTPPassword    = "GOGNITO_SMTP_PASSWORD"
+	EnvSMTPFrom        = "GOGNITO_SMTP_FROM"
+	EnvSMTPTLS         = "GOGNITO_SMTP_TLS"
+	EnvSMSWebhookURL   = "GOGNITO_SMS_WEBHOOK_URL"
+	EnvEmailWebhookURL = "GOGNITO_EMAIL_WEBHOOK_URL"
+	EnvInboxToken      = "GOGNITO_INBOX_TOKEN"
 )
 
 // Config is the complete runtime configuration of a Gognito server.
@@ -93,9 +102,30 @@ type Config struct {
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// Credentials are the AWS access keys accepted for SigV4 verification.
 	Credentials []Credential `yaml:"credentials"`
+	// SMTP, when Host is set, delivers email through an SMTP server.
+	SMTP SMTP `yaml:"smtp"`
+	// SMSWebhookURL and EmailWebhookURL, when set, receive every SMS or
+	// email as a JSON POST.
+	SMSWebhookURL   string `yaml:"sms_webhook_url"`
+	EmailWebhookURL string `yaml:"email_webhook_url"`
+	// InboxToken, when set, serves the message inbox in production mode to
+	// callers that present it as a bearer token (development mode serves
+	// the inbox to everyone and keeps every message).
+	InboxToken string `yaml:"inbox_token"`
 	// IDSeed, when non-zero, makes generated identifiers deterministic.
 	// It is meant for tests and is rejected in production mode.
 	IDSeed int64 `yaml:"id_seed"`
+}
+
+// SMTP configures email delivery. TLS is "starttls" (default), "tls" or
+// "none".
+type SMTP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	From     string `yaml:"from"`
+	TLS      string `yaml:"tls"`
 }
 
 // Credential is one AWS access key pair. Its String and LogValue methods
@@ -200,6 +230,14 @@ func ApplyEnv(c *Config, getenv func(string) string) error {
 		{EnvLogLevel, &c.LogLevel},
 		{EnvLogFormat, &c.LogFormat},
 		{EnvMode, &c.Mode},
+		{EnvSMTPHost, &c.SMTP.Host},
+		{EnvSMTPUsername, &c.SMTP.Username},
+		{EnvSMTPPassword, &c.SMTP.Password},
+		{EnvSMTPFrom, &c.SMTP.From},
+		{EnvSMTPTLS, &c.SMTP.TLS},
+		{EnvSMSWebhookURL, &c.SMSWebhookURL},
+		{EnvEmailWebhookURL, &c.EmailWebhookURL},
+		{EnvInboxToken, &c.InboxToken},
 	}
 	for _, s := range strs {
 		if v := getenv(s.env); v != "" {
@@ -214,6 +252,14 @@ func ApplyEnv(c *Config, getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("%s %q: not an integer number of bytes", EnvMaxBodyBytes, v))
 		} else {
 			c.MaxBodyBytes = n
+		}
+	}
+	if v := getenv(EnvSMTPPort); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: not a port number", EnvSMTPPort, v))
+		} else {
+			c.SMTP.Port = n
 		}
 	}
 	if v := getenv(EnvShutdownTimeout); v != "" {

@@ -90,6 +90,26 @@ func (c Config) Validate() error {
 		add("shutdown_timeout", c.ShutdownTimeout, "must be positive")
 	}
 	c.validateCredentials(add)
+	if c.SMTP.Host != "" {
+		if c.SMTP.From == "" {
+			add("smtp.from", nil, "is required when smtp.host is set")
+		}
+		if c.SMTP.Port < 0 || c.SMTP.Port > 65535 {
+			add("smtp.port", c.SMTP.Port, "must be a TCP port")
+		}
+		switch c.SMTP.TLS {
+		case "", "starttls", "tls", "none":
+		default:
+			add("smtp.tls", c.SMTP.TLS, "must be starttls, tls or none")
+		}
+	}
+	for _, w := range []struct{ field, url string }{{"sms_webhook_url", c.SMSWebhookURL}, {"email_webhook_url", c.EmailWebhookURL}} {
+		if w.url != "" {
+			if reason := checkPublicURL(w.url); reason != "" {
+				add(w.field, w.url, "%s", reason)
+			}
+		}
+	}
 	if c.Mode == ModeProduction && len(c.Credentials) == 0 {
 		add("credentials", nil, "at least one access key is required in production mode, so that IAM-authorized operations are verified with SigV4")
 	}

@@ -94,6 +94,9 @@ type Clients interface {
 type Store interface {
 	UserPools
 	Clients
+	Users
+	Groups
+	Messages
 	// Ping checks that the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend. Calls after Close return ErrClosed.

@@ -58,6 +58,11 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *api.DescribeUserPool
 	if err != nil {
 		return nil, err
 	}
+	n, err := s.store.CountUsers(ctx, *in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	p.EstimatedNumberOfUsers = ptr(int32(n))
 	return &api.DescribeUserPoolResponse{UserPool: p}, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
 	"github.com/gognito/gognito/internal/awsjson"
 	"github.com/gognito/gognito/internal/ids"
+	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
 )
 
@@ -23,6 +24,8 @@ type Options struct {
 	Now       func() time.Time
 	AccountID string
 	Logger    *slog.Logger
+	// Sender delivers verification codes, invitations and reset codes.
+	Sender messaging.Sender
 }
 
 // Service implements the User Pools operations. Operations it does not
@@ -34,6 +37,7 @@ type Service struct {
 	now     func() time.Time
 	account string
 	log     *slog.Logger
+	sender  messaging.Sender
 }
 
 var _ api.Service = (*Service)(nil)
@@ -49,7 +53,7 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger}
+	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender}
 }
 
 // clock returns the current time at the millisecond precision the wire keeps.
@@ -133,3 +137,5 @@ func region(ctx context.Context) string {
 	}
 	return "us-east-1"
 }
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

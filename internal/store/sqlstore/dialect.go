@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -23,6 +24,9 @@ type dialect struct {
 	// about to rewrite. Empty where the transaction already holds the write
 	// lock (SQLite begins every write transaction IMMEDIATE).
 	forUpdate string
+	// returningID is appended to an INSERT into messages to return the new
+	// ID where the driver has no LastInsertId (PostgreSQL).
+	returningID string
 	// migrationLock is run first in every migration transaction to keep
 	// concurrent migrators apart; empty where BEGIN already does so.
 	migrationLock string
@@ -33,6 +37,10 @@ type dialect struct {
 	isUniqueViolation func(error) bool
 	// isForeignKeyViolation reports whether err is a foreign key violation.
 	isForeignKeyViolation func(error) bool
+	// uniqueConstraint returns the name of the unique or primary key
+	// constraint err violated, as the migrations name it, or "" when err is
+	// no such violation or names none the store knows.
+	uniqueConstraint func(error) string
 	// isRetryable reports whether the transaction that failed with err may
 	// succeed if run again (serialization failure, deadlock, lock timeout).
 	isRetryable func(error) bool
@@ -60,6 +68,7 @@ func sqliteDialect() *dialect {
 			code, ok := sqliteCode(err)
 			return ok && code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 		},
+		uniqueConstraint: sqliteUniqueConstraint,
 		isRetryable: func(err error) bool {
 			// The store has a single writer connection, so SQLITE_BUSY can only
 			// come from another process holding the lock past busy_timeout.
@@ -75,6 +84,7 @@ func postgresDialect() *dialect {
 		driver:        "pgx",
 		placeholder:   func(n int) string { return "$" + strconv.Itoa(n) },
 		forUpdate:     " FOR UPDATE",
+		returningID:   " RETURNING id",
 		migrationLock: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrationLockKey, 10) + ")",
 		createMigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    BIGINT NOT NULL PRIMARY KEY,
@@ -86,6 +96,13 @@ func postgresDialect() *dialect {
 		},
 		isForeignKeyViolation: func(err error) bool {
 			return pgCode(err) == "23503" // foreign_key_violation
+		},
+		uniqueConstraint: func(err error) string {
+			var e *pgconn.PgError
+			if errors.As(err, &e) && e.Code == "23505" {
+				return e.ConstraintName
+			}
+			return ""
 		},
 		isRetryable: func(err error) bool {
 			switch pgCode(err) {
@@ -113,4 +130,44 @@ func pgCode(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+// Unique constraints the store maps to store.ConflictError fields; the
+// migrations give them these names on both engines.
+const (
+	constraintUsersKey    = "users_pkey"
+	constraintUsersSub    = "users_sub_key"
+	constraintUserAliases = "user_aliases_pkey"
+	constraintGroups      = "groups_pkey"
+)
+
+// sqliteUniqueColumns maps the column lists SQLite names in a unique
+// violation ("UNIQUE constraint failed: users.pool_id, users.key") to the
+// constraint names, which SQLite does not report.
+var sqliteUniqueColumns = map[string]string{
+	"users.pool_id, users.key":                 constraintUsersKey,
+	"users.pool_id, users.sub":                 constraintUsersSub,
+	"user_aliases.pool_id, user_aliases.alias": constraintUserAliases,
+	"groups.pool_id, groups.name":              constraintGroups,
+}
+
+func sqliteUniqueConstraint(err error) string {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	if c := e.Code(); c != sqlite3.SQLITE_CONSTRAINT_UNIQUE && c != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+		return ""
+	}
+	const marker = "UNIQUE constraint failed: "
+	msg := e.Error()
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return ""
+	}
+	cols := msg[i+len(marker):]
+	if j := strings.Index(cols, " ("); j >= 0 {
+		cols = cols[:j]
+	}
+	return sqliteUniqueColumns[strings.TrimSpace(cols)]
 }

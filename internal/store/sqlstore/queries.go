@@ -8,13 +8,38 @@ type queries struct {
 
 	insertClient, getClient, getClientForUpdate, getClientByID, updateClient, deleteClient, listClients, countClients string
 
+	insertUser, getUser, getUserForUpdate, getUserBySub, getUserByAlias, updateUser, deleteUser, countUsers, userExists string
+	insertAlias, deleteAlias                                                                                            string
+
+	insertGroup, getGroup, getGroupForUpdate, updateGroup, deleteGroup, listGroups, countGroups, groupExists string
+	addMember, removeMember, listGroupsForUser, listUsersInGroup                                             string
+
+	insertMessage string
+
 	migrationApplied, recordMigration string
 }
 
 const (
 	poolColumns   = "id, name, created_at, updated_at, settings"
 	clientColumns = "pool_id, id, name, secret, created_at, updated_at, settings"
+	// userColumns are what scanUser reads, in its order.
+	userColumns = "pool_id, key, username, sub, status, enabled, attributes, aliases, data, created_at, updated_at"
+	// userFilterColumns follow userColumns in every insert and update; they
+	// copy the attributes of the same names (filterAttributes).
+	userFilterColumns = "email, phone_number, name, given_name, family_name, preferred_username"
+	groupColumns      = "pool_id, name, description, role_arn, precedence, created_at, updated_at"
+	messageColumns    = "pool_id, username, channel, destination, subject, body, kind, created_at"
 )
+
+// prefixed returns the comma-separated columns cols with "alias." before
+// each.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, c := range parts {
+		parts[i] = alias + "." + c
+	}
+	return strings.Join(parts, ", ")
+}
 
 // buildQueries writes the store's SQL with d's placeholders and locking
 // clauses.
@@ -29,6 +54,8 @@ func buildQueries(d *dialect) queries {
 		return strings.Join(ps, ", ")
 	}
 	getPool := "SELECT " + poolColumns + " FROM user_pools WHERE id = " + p(1)
+	getUser := "SELECT " + userColumns + " FROM users WHERE pool_id = " + p(1) + " AND key = " + p(2)
+	getGroup := "SELECT " + groupColumns + " FROM groups WHERE pool_id = " + p(1) + " AND name = " + p(2)
 	getClient := "SELECT " + clientColumns + " FROM clients WHERE pool_id = " + p(1) + " AND id = " + p(2)
 	return queries{
 		insertPool:       "INSERT INTO user_pools (" + poolColumns + ") VALUES (" + list(5) + ")",
@@ -49,6 +76,45 @@ func buildQueries(d *dialect) queries {
 		deleteClient: "DELETE FROM clients WHERE pool_id = " + p(1) + " AND id = " + p(2),
 		listClients:  "SELECT " + clientColumns + " FROM clients WHERE pool_id = " + p(1) + " AND id > " + p(2) + " ORDER BY id LIMIT " + p(3),
 		countClients: "SELECT COUNT(*) FROM clients WHERE pool_id = " + p(1),
+
+		insertUser:       "INSERT INTO users (" + userColumns + ", " + userFilterColumns + ") VALUES (" + list(17) + ")",
+		getUser:          getUser,
+		getUserForUpdate: getUser + d.forUpdate,
+		getUserBySub:     "SELECT " + userColumns + " FROM users WHERE pool_id = " + p(1) + " AND sub = " + p(2),
+		getUserByAlias: "SELECT " + prefixed("u", userColumns) + " FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.key = a.user_key" +
+			" WHERE a.pool_id = " + p(1) + " AND a.alias = " + p(2),
+		updateUser: "UPDATE users SET status = " + p(1) + ", enabled = " + p(2) + ", attributes = " + p(3) + ", aliases = " + p(4) +
+			", data = " + p(5) + ", updated_at = " + p(6) + ", email = " + p(7) + ", phone_number = " + p(8) + ", name = " + p(9) +
+			", given_name = " + p(10) + ", family_name = " + p(11) + ", preferred_username = " + p(12) +
+			" WHERE pool_id = " + p(13) + " AND key = " + p(14),
+		deleteUser:  "DELETE FROM users WHERE pool_id = " + p(1) + " AND key = " + p(2),
+		countUsers:  "SELECT COUNT(*) FROM users WHERE pool_id = " + p(1),
+		userExists:  "SELECT 1 FROM users WHERE pool_id = " + p(1) + " AND key = " + p(2),
+		insertAlias: "INSERT INTO user_aliases (pool_id, alias, user_key) VALUES (" + list(3) + ")",
+		deleteAlias: "DELETE FROM user_aliases WHERE pool_id = " + p(1) + " AND alias = " + p(2) + " AND user_key = " + p(3),
+
+		insertGroup:       "INSERT INTO groups (" + groupColumns + ") VALUES (" + list(7) + ")",
+		getGroup:          getGroup,
+		getGroupForUpdate: getGroup + d.forUpdate,
+		updateGroup: "UPDATE groups SET description = " + p(1) + ", role_arn = " + p(2) + ", precedence = " + p(3) + ", updated_at = " + p(4) +
+			" WHERE pool_id = " + p(5) + " AND name = " + p(6),
+		deleteGroup: "DELETE FROM groups WHERE pool_id = " + p(1) + " AND name = " + p(2),
+		listGroups:  "SELECT " + groupColumns + " FROM groups WHERE pool_id = " + p(1) + " AND name > " + p(2) + " ORDER BY name LIMIT " + p(3),
+		countGroups: "SELECT COUNT(*) FROM groups WHERE pool_id = " + p(1),
+		groupExists: "SELECT 1 FROM groups WHERE pool_id = " + p(1) + " AND name = " + p(2),
+		addMember: "INSERT INTO group_members (pool_id, group_name, user_key) VALUES (" + list(3) + ")" +
+			" ON CONFLICT (pool_id, group_name, user_key) DO NOTHING",
+		removeMember: "DELETE FROM group_members WHERE pool_id = " + p(1) + " AND group_name = " + p(2) + " AND user_key = " + p(3),
+		listGroupsForUser: "SELECT " + prefixed("g", groupColumns) +
+			" FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name" +
+			" WHERE m.pool_id = " + p(1) + " AND m.user_key = " + p(2) + " AND m.group_name > " + p(3) +
+			" ORDER BY m.group_name LIMIT " + p(4),
+		listUsersInGroup: "SELECT " + prefixed("u", userColumns) +
+			" FROM group_members m JOIN users u ON u.pool_id = m.pool_id AND u.key = m.user_key" +
+			" WHERE m.pool_id = " + p(1) + " AND m.group_name = " + p(2) + " AND m.user_key > " + p(3) +
+			" ORDER BY m.user_key LIMIT " + p(4),
+
+		insertMessage: "INSERT INTO messages (" + messageColumns + ") VALUES (" + list(8) + ")" + d.returningID,
 
 		migrationApplied: "SELECT COUNT(*) FROM schema_migrations WHERE version = " + p(1),
 		recordMigration:  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (" + list(3) + ")",

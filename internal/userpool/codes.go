@@ -1,0 +1,117 @@
+package userpool
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+
+	api "github.com/gognito/gognito/internal/api/cognitoidp"
+)
+
+// Purposes of one-time codes.
+const (
+	purposeSignUp = "signup"
+	purposeForgot = "forgot"
+)
+
+func purposeVerify(attr string) string { return "verify:" + attr }
+
+// Code lifetimes and the attempts Cognito allows.
+const (
+	signUpCodeTTL   = 24 * time.Hour
+	forgotCodeTTL   = time.Hour
+	verifyCodeTTL   = 24 * time.Hour
+	maxCodeAttempts = 5
+)
+
+// code is an outstanding one-time code, stored as a salted HMAC: never the
+// code itself.
+type code struct {
+	Salt      string    `json:"salt"`
+	Hash      string    `json:"hash"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	Attempts  int       `json:"attempts,omitempty"`
+	// Attr is the attribute the code was sent to; confirming the code
+	// verifies it.
+	Attr string `json:"attr,omitempty"`
+}
+
+func hashCode(salt []byte, value string) []byte {
+	m := hmac.New(sha256.New, salt)
+	m.Write([]byte(value))
+	return m.Sum(nil)
+}
+
+// issueCode creates a 6-digit code for purpose, replacing any earlier one,
+// and returns it in clear for delivery.
+func (s *Service) issueCode(d *userData, purpose, attr string, ttl time.Duration) string {
+	value := s.ids.Digits(6)
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	if d.Codes == nil {
+		d.Codes = map[string]code{}
+	}
+	d.Codes[purpose] = code{
+		Salt:      base64.RawStdEncoding.EncodeToString(salt),
+		Hash:      base64.RawStdEncoding.EncodeToString(hashCode(salt, value)),
+		ExpiresAt: s.clock().Add(ttl),
+		Attr:      attr,
+	}
+	return value
+}
+
+// codeCheck is the outcome of checking a code.
+type codeCheck int
+
+const (
+	codeOK codeCheck = iota
+	codeMissing
+	codeMismatch
+	codeExpired
+	codeExhausted
+)
+
+// checkCode compares value with the outstanding code for purpose in
+// constant time. A match consumes the code; a mismatch counts an attempt.
+func (s *Service) checkCode(d *userData, purpose, value string) codeCheck {
+	c, ok := d.Codes[purpose]
+	if !ok {
+		return codeMissing
+	}
+	if c.Attempts >= maxCodeAttempts {
+		return codeExhausted
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(c.Salt)
+	want, err2 := base64.RawStdEncoding.DecodeString(c.Hash)
+	if err1 != nil || err2 != nil {
+		return codeMissing
+	}
+	if !hmac.Equal(hashCode(salt, value), want) {
+		c.Attempts++
+		d.Codes[purpose] = c
+		return codeMismatch
+	}
+	if s.clock().After(c.ExpiresAt) {
+		delete(d.Codes, purpose)
+		return codeExpired
+	}
+	delete(d.Codes, purpose)
+	return codeOK
+}
+
+// codeError maps a failed check to Cognito's errors.
+func codeError(c codeCheck) error {
+	switch c {
+	case codeMismatch:
+		return api.NewCodeMismatchException("Invalid verification code provided, please try again.")
+	case codeExpired, codeMissing:
+		return api.NewExpiredCodeException("Invalid code provided, please request a code again.")
+	case codeExhausted:
+		return api.NewLimitExceededException("Attempt limit exceeded, please try after some time.")
+	}
+	return nil
+}
