@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/gognito
 JS_DIR  := test/js
 
-.PHONY: all build run test test-go test-js bench loadbench generate check-generated lint clean
+.PHONY: all build run test test-go test-js test-cli bench loadbench generate check-generated lint clean
 
 all: build
 
@@ -15,14 +15,23 @@ run:
 	$(GO) run ./cmd/gognito serve
 
 ## test: every Go test (PostgreSQL too when GOGNITO_TEST_POSTGRES_DSN is set), then the JS client tests
-test: test-go test-js
+test: test-go test-js test-cli
 
-test-go:
+test-go: test/srpjs/node_modules/.package-lock.json
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
 test-js: build $(JS_DIR)/node_modules/.package-lock.json
 	cd $(JS_DIR) && GOGNITO_BIN=$(CURDIR)/$(BIN) npm test
+
+## test-cli: the AWS CLI script (skipped with a notice when the aws command is missing; CI installs it)
+test-cli: build
+	@if command -v aws >/dev/null 2>&1; then bash test/cli/awscli.sh $(CURDIR)/$(BIN); \
+	else echo "test-cli: the aws command is not installed (apt-get install awscli); skipped"; fi
+
+# The SRP oracle tests run the official amazon-cognito-identity-js helper.
+test/srpjs/node_modules/.package-lock.json: test/srpjs/package-lock.json
+	cd test/srpjs && npm ci --no-audit --no-fund
 
 $(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
 	cd $(JS_DIR) && npm ci --no-audit --no-fund
@@ -43,4 +52,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin $(JS_DIR)/node_modules
+	rm -rf bin $(JS_DIR)/node_modules test/srpjs/node_modules

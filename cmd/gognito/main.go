@@ -24,6 +24,7 @@ const usage = `Usage: gognito <command> [flags]
 Commands:
   serve     run the server (default address 127.0.0.1:9229, data in ./.gognito)
   migrate   apply storage migrations and exit
+  messages  list, show or clear the development inbox of a running server
   version   print the version
 
 Run 'gognito <command> -h' for the flags of a command.
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return serve(ctx, args[1:], stdout, stderr, getenv)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout, stderr, getenv)
+	case "messages":
+		return messagesCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "gognito", versionString())
 		return 0

@@ -151,8 +151,8 @@ type inboxClient struct {
 	http  *http.Client
 }
 
-// errNoMatch is a 404 of the latest endpoint.
-var errNoMatch = errors.New(messaging.InboxNoMatch)
+// errMessagesNoMatch is a 404 of the latest endpoint.
+var errMessagesNoMatch = errors.New(messaging.InboxNoMatch)
 
 // call sends one request and returns the body of a 2xx answer.
 func (c *inboxClient) call(ctx context.Context, method, path string, q url.Values) ([]byte, error) {
@@ -183,7 +183,7 @@ func (c *inboxClient) call(ctx context.Context, method, path string, q url.Value
 	_ = json.Unmarshal(body, &e)
 	switch {
 	case resp.StatusCode == http.StatusNotFound && e.Error == messaging.InboxNoMatch:
-		return nil, errNoMatch
+		return nil, errMessagesNoMatch
 	case resp.StatusCode == http.StatusNotFound:
 		return nil, fmt.Errorf("the server at %s has no message inbox (it is served in development mode, or in production when enabled)", c.base.Redacted())
 	case resp.StatusCode == http.StatusUnauthorized:
@@ -200,7 +200,7 @@ func (c *inboxClient) list(ctx context.Context, q url.Values, asJSON bool, stdou
 		return messagesFail(stderr, err)
 	}
 	if asJSON {
-		return printJSON(stdout, stderr, body)
+		return messagesPrintJSON(stdout, stderr, body)
 	}
 	var list messaging.InboxList
 	if err := json.Unmarshal(body, &list); err != nil {
@@ -217,7 +217,7 @@ func (c *inboxClient) list(ctx context.Context, q url.Values, asJSON bool, stdou
 		}
 		fields := []string{strconv.FormatInt(m.ID, 10), m.CreatedAt, m.Channel, m.Destination, m.Kind, m.Code, summary}
 		for i, f := range fields {
-			fields[i] = orDash(oneLine(f))
+			fields[i] = messagesOrDash(messagesOneLine(f))
 		}
 		fmt.Fprintln(tw, strings.Join(fields, "\t"))
 	}
@@ -233,7 +233,7 @@ func (c *inboxClient) latest(ctx context.Context, q url.Values, asJSON, codeOnly
 		return messagesFail(stderr, err)
 	}
 	if asJSON && !codeOnly {
-		return printJSON(stdout, stderr, body)
+		return messagesPrintJSON(stdout, stderr, body)
 	}
 	var m messaging.InboxMessage
 	if err := json.Unmarshal(body, &m); err != nil {
@@ -246,7 +246,7 @@ func (c *inboxClient) latest(ctx context.Context, q url.Values, asJSON, codeOnly
 		fmt.Fprintln(stdout, m.Code)
 		return 0
 	}
-	text := printable(m.Body)
+	text := messagesPrintable(m.Body)
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
@@ -260,7 +260,7 @@ func (c *inboxClient) clear(ctx context.Context, q url.Values, asJSON bool, stdo
 		return messagesFail(stderr, err)
 	}
 	if asJSON {
-		return printJSON(stdout, stderr, body)
+		return messagesPrintJSON(stdout, stderr, body)
 	}
 	var d messaging.InboxDeleted
 	if err := json.Unmarshal(body, &d); err != nil {
@@ -279,7 +279,7 @@ func messagesFail(stderr io.Writer, err error) int {
 	return 1
 }
 
-func printJSON(stdout, stderr io.Writer, body []byte) int {
+func messagesPrintJSON(stdout, stderr io.Writer, body []byte) int {
 	var b bytes.Buffer
 	if err := json.Indent(&b, bytes.TrimSpace(body), "", "  "); err != nil {
 		return messagesFail(stderr, fmt.Errorf("unexpected answer: %w", err))
@@ -289,15 +289,15 @@ func printJSON(stdout, stderr io.Writer, body []byte) int {
 	return 0
 }
 
-func orDash(s string) string {
+func messagesOrDash(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
 }
 
-// oneLine makes a field safe for a one-line, tab-separated listing.
-func oneLine(s string) string {
+// messagesOneLine makes a field safe for a one-line, tab-separated listing.
+func messagesOneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
@@ -306,9 +306,9 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// printable drops control characters other than newlines and tabs, so a
+// messagesPrintable drops control characters other than newlines and tabs, so a
 // message cannot send escape sequences to the terminal.
-func printable(s string) string {
+func messagesPrintable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
 			return r

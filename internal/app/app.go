@@ -14,6 +14,7 @@ import (
 	"github.com/gognito/gognito/internal/api/cognitoidp"
 	"github.com/gognito/gognito/internal/awsjson"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/httpserver"
 	"github.com/gognito/gognito/internal/ids"
 	"github.com/gognito/gognito/internal/messaging"
@@ -68,6 +69,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	pools := userpool.New(userpool.Options{
 		Store: st, IDs: gen, Now: opts.Now, AccountID: cfg.AccountID, Logger: opts.Logger, Sender: sender,
+		PublicURL: cfg.PublicBaseURL(),
 	})
 	router := awsjson.NewRouter(awsjson.RouterOptions{
 		Services: []*awsjson.Service{
@@ -83,6 +85,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", router)
+	mux.Handle("GET "+userpool.ConfirmUserPath, hostedui.ConfirmUser(pools, opts.Logger))
 	if inbox := inboxHandler(cfg, st); inbox != nil {
 		mux.Handle(messaging.InboxPath, inbox)
 		mux.Handle(messaging.InboxPath+"/", inbox)

@@ -19,6 +19,8 @@ type RequestInfo struct {
 	SourceIP string
 	// UserAgent is the client's User-Agent header.
 	UserAgent string
+	// Host is the Host the client addressed, for links back to this server.
+	Host string
 }
 
 type requestInfoKey struct{}

@@ -70,6 +70,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Region:    rt.opts.DefaultRegion,
 		SourceIP:  sourceIP(r),
 		UserAgent: r.UserAgent(),
+		Host:      r.Host,
 	}
 	w.Header().Set("x-amzn-RequestId", info.RequestID)
 	if r.Method != http.MethodPost {

@@ -157,10 +157,23 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return deliveryError("smtp", err)
 	}
 	if err := s.deliver(ctx, to.Address, msg); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		if ctxErr := contextError(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
 		return deliveryError("smtp "+s.addr(), err)
+	}
+	return nil
+}
+
+// contextError is ctx.Err(), or DeadlineExceeded once ctx's deadline has
+// passed: the connection's deadline, set to the same instant, may fire
+// before the context's own timer.
+func contextError(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
 	}
 	return nil
 }

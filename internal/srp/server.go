@@ -15,9 +15,10 @@ const KeySize = 16
 var hkdfInfo = []byte("Caldera Derived Key\x01")
 
 // ServerSession is the server's half of one SRP sign-in: the private value b
-// and the public value B = (k*v + g^b) mod N sent as SRP_B. A session is not
-// safe for concurrent use; it is cheap to keep between the two requests of a
-// sign-in (or rebuild with ResumeServerSession from b and B).
+// and the public value B = (k*v + g^b) mod N sent as SRP_B. A session is
+// immutable once made (so safe for concurrent use) and cheap to keep between
+// the two requests of a sign-in, or to rebuild with ResumeServerSession from
+// b and B.
 type ServerSession struct {
 	v    *big.Int
 	b    *big.Int

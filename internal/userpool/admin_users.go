@@ -5,6 +5,7 @@ import (
 	"time"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
+	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
 )
 
@@ -299,11 +300,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *api.AdminUp
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updateUser(ctx, p, u, func(rec *store.User, _ *userData) error {
-		applyAttributes(p, rec, in.UserAttributes)
-		return checkRequired(p, rec.Attributes)
-	})
-	if err != nil {
+	if _, err := s.updateAttributes(ctx, p, u, in.UserAttributes, ""); err != nil {
 		return nil, err
 	}
 	return &api.AdminUpdateUserAttributesResponse{}, nil
@@ -397,4 +394,80 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSi
 		return nil, err
 	}
 	return &api.AdminConfirmSignUpResponse{}, nil
+}
+
+// attributeChange is a verification code owed after an attribute update.
+type attributeChange struct {
+	target codeTarget
+	code   string
+}
+
+// updateAttributes applies an attribute update. An auto-verified email or
+// phone number that changes (and is not marked verified by the same
+// request) gets a verification code at its new value; when the pool lists
+// it in AttributesRequireVerificationBeforeUpdate the new value waits,
+// pending, until it is verified and the old one stays in force. It returns
+// the delivery details of the codes sent.
+func (s *Service) updateAttributes(ctx context.Context, p poolView, u store.User, attrs []api.AttributeType, clientID string) ([]api.CodeDeliveryDetailsType, error) {
+	given := map[string]string{}
+	for _, a := range attrs {
+		given[deref(a.Name)] = deref(a.Value)
+	}
+	var changes []attributeChange
+	u, err := s.updateUser(ctx, p, u, func(rec *store.User, d *userData) error {
+		changes = changes[:0]
+		apply := make([]api.AttributeType, 0, len(attrs))
+		for _, a := range attrs {
+			name, value := deref(a.Name), deref(a.Value)
+			old, _ := rec.Attribute(name)
+			verifiable := (name == "email" || name == "phone_number") && value != "" && value != old &&
+				p.autoVerifies(name) && given[name+"_verified"] != "true"
+			if !verifiable {
+				apply = append(apply, a)
+				continue
+			}
+			medium := api.DeliveryMediumTypeEmail
+			if name == "phone_number" {
+				medium = api.DeliveryMediumTypeSms
+			}
+			if requiresVerificationBeforeUpdate(p, name) && old != "" {
+				if d.Pending == nil {
+					d.Pending = map[string]string{}
+				}
+				d.Pending[name] = value
+			} else {
+				apply = append(apply, a)
+			}
+			code := s.issueCode(d, purposeVerify(name), name, verifyCodeTTL)
+			changes = append(changes, attributeChange{codeTarget{name, medium, value}, code})
+		}
+		applyAttributes(p, rec, apply)
+		return checkRequired(p, rec.Attributes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []api.CodeDeliveryDetailsType
+	for _, c := range changes {
+		details, err := s.sendCode(ctx, p, u, c.target, c.code, messaging.KindUpdateUserAttribute, clientID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *details)
+	}
+	return out, nil
+}
+
+// requiresVerificationBeforeUpdate reports whether the pool keeps the old
+// value of attr until a new one is verified.
+func requiresVerificationBeforeUpdate(p poolView, attr string) bool {
+	if p.UserAttributeUpdateSettings == nil {
+		return false
+	}
+	for _, a := range p.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate {
+		if string(a) == attr {
+			return true
+		}
+	}
+	return false
 }

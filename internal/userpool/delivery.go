@@ -3,12 +3,17 @@ package userpool
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
 )
+
+// ConfirmUserPath is where confirmation links point (Cognito's hosted
+// domain path).
+const ConfirmUserPath = "/confirmUser"
 
 // maskEmail masks an address as Cognito does: first character of the
 // local part and of the domain ("j***@e***").
@@ -107,14 +112,27 @@ type codeTarget struct {
 // sendCode sends a verification code with the pool's verification
 // template (used for sign-up, resend, attribute verification and password
 // reset, as Cognito does) and returns the masked delivery details.
-func (s *Service) sendCode(ctx context.Context, p poolView, u store.User, t codeTarget, value, kind string) (*api.CodeDeliveryDetailsType, error) {
+//
+// Sign-up codes sent by email in a pool whose DefaultEmailOption is
+// CONFIRM_WITH_LINK go out as a link to /confirmUser instead (clientID
+// names the client in the link).
+func (s *Service) sendCode(ctx context.Context, p poolView, u store.User, t codeTarget, value, kind, clientID string) (*api.CodeDeliveryDetailsType, error) {
 	vt := p.VerificationMessageTemplate
 	if vt == nil {
 		vt = &api.VerificationMessageTemplateType{}
 	}
 	msg := messaging.Message{PoolID: p.id(), Username: u.Username, Kind: kind, To: t.dest}
 	vars := messaging.Vars{Code: value, Username: u.Username}
-	if t.medium == api.DeliveryMediumTypeEmail {
+	byLink := deref(vt.DefaultEmailOption) == api.DefaultEmailOptionTypeConfirmWithLink &&
+		(kind == messaging.KindSignUp || kind == messaging.KindResendCode) && clientID != ""
+	switch {
+	case t.medium == api.DeliveryMediumTypeEmail && byLink:
+		msg.Channel, msg.HTML = messaging.ChannelEmail, true
+		q := url.Values{"client_id": {clientID}, "user_name": {u.Username}, "confirmation_code": {value}}
+		vars.Link = s.baseURL(ctx) + ConfirmUserPath + "?" + q.Encode()
+		msg.Subject = orDefault(vt.EmailSubjectByLink, messaging.DefaultEmailSubjectByLink)
+		msg.Body = messaging.Render(orDefault(vt.EmailMessageByLink, messaging.DefaultEmailMessageByLink), vars)
+	case t.medium == api.DeliveryMediumTypeEmail:
 		msg.Channel = messaging.ChannelEmail
 		subject := orDefault(vt.EmailSubject, orDefault(p.EmailVerificationSubject, messaging.DefaultEmailSubject))
 		body := orDefault(vt.EmailMessage, orDefault(p.EmailVerificationMessage, messaging.DefaultEmailMessage))
@@ -122,7 +140,7 @@ func (s *Service) sendCode(ctx context.Context, p poolView, u store.User, t code
 			subject, body = messaging.DefaultForgotPasswordSubject, messaging.DefaultForgotPasswordMessage
 		}
 		msg.Subject, msg.Body = subject, messaging.Render(body, vars)
-	} else {
+	default:
 		msg.Channel = messaging.ChannelSMS
 		body := orDefault(vt.SmsMessage, orDefault(p.SmsVerificationMessage, messaging.DefaultSMSMessage))
 		if kind == messaging.KindForgotPassword && vt.SmsMessage == nil && p.SmsVerificationMessage == nil {

@@ -26,6 +26,9 @@ type Options struct {
 	Logger    *slog.Logger
 	// Sender delivers verification codes, invitations and reset codes.
 	Sender messaging.Sender
+	// PublicURL is the base URL of links in messages (confirmation links);
+	// empty means http:// and the host the request addressed.
+	PublicURL string
 }
 
 // Service implements the User Pools operations. Operations it does not
@@ -38,6 +41,7 @@ type Service struct {
 	account string
 	log     *slog.Logger
 	sender  messaging.Sender
+	public  string
 }
 
 var _ api.Service = (*Service)(nil)
@@ -53,7 +57,7 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender}
+	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender, public: strings.TrimRight(o.PublicURL, "/")}
 }
 
 // clock returns the current time at the millisecond precision the wire keeps.
@@ -128,6 +132,17 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// baseURL is the base of links back to this server.
+func (s *Service) baseURL(ctx context.Context) string {
+	if s.public != "" {
+		return s.public
+	}
+	if h := awsjson.RequestInfoFrom(ctx).Host; h != "" {
+		return "http://" + h
+	}
+	return "http://127.0.0.1:9229"
 }
 
 // region returns the region of the current request.

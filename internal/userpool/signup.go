@@ -55,7 +55,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpRequest) (*api.SignU
 	}
 	out := &api.SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(u.Sub)}
 	if sendCode {
-		details, err := s.sendCode(ctx, p, u, target, value, messaging.KindSignUp)
+		details, err := s.sendCode(ctx, p, u, target, value, messaging.KindSignUp, c.rec.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -74,6 +74,21 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpReques
 	if err := c.checkSecretHash(*in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
+	return s.confirmSignUp(ctx, c, in)
+}
+
+// ConfirmSignUpByLink confirms a user from a confirmation link, which
+// carries no secret hash (the hosted pages answer for the client).
+func (s *Service) ConfirmSignUpByLink(ctx context.Context, clientID, username, code string) error {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	_, err = s.confirmSignUp(ctx, c, &api.ConfirmSignUpRequest{ClientId: &clientID, Username: &username, ConfirmationCode: &code})
+	return err
+}
+
+func (s *Service) confirmSignUp(ctx context.Context, c appClient, in *api.ConfirmSignUpRequest) (*api.ConfirmSignUpResponse, error) {
 	p := c.pool
 	u, err := s.findUser(ctx, p, *in.Username)
 	if err != nil {
@@ -145,7 +160,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 	if err != nil {
 		return nil, err
 	}
-	details, err := s.sendCode(ctx, p, u, target, value, messaging.KindResendCode)
+	details, err := s.sendCode(ctx, p, u, target, value, messaging.KindResendCode, c.rec.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +218,7 @@ func (s *Service) startPasswordReset(ctx context.Context, p poolView, u store.Us
 	if err != nil {
 		return nil, err
 	}
-	return s.sendCode(ctx, p, u, target, value, messaging.KindForgotPassword)
+	return s.sendCode(ctx, p, u, target, value, messaging.KindForgotPassword, "")
 }
 
 // ConfirmForgotPassword sets a new password with a reset code.

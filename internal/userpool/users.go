@@ -16,6 +16,10 @@ import (
 type userData struct {
 	Password *credential     `json:"password,omitempty"`
 	Codes    map[string]code `json:"codes,omitempty"`
+	// Pending holds new values of attributes the pool requires to be
+	// verified before they replace the current ones
+	// (AttributesRequireVerificationBeforeUpdate).
+	Pending map[string]string `json:"pending,omitempty"`
 }
 
 func decodeUserData(u *store.User) (userData, error) {

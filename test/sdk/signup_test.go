@@ -1,6 +1,9 @@
 package sdk
 
 import (
+	"html"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -222,5 +225,52 @@ func TestConcurrentSignUpOneWins(t *testing.T) {
 	}
 	if wins != 1 {
 		t.Fatalf("%d concurrent sign-ups of one username succeeded, want 1", wins)
+	}
+}
+
+func TestConfirmWithLink(t *testing.T) {
+	e := newEnv(t)
+	pool := newPool(t, e, &idp.CreateUserPoolInput{
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		VerificationMessageTemplate: &types.VerificationMessageTemplateType{
+			DefaultEmailOption: types.DefaultEmailOptionTypeConfirmWithLink,
+			EmailSubjectByLink: aws.String("Confirm your account"),
+			EmailMessageByLink: aws.String("Welcome! {##Confirm##}"),
+		},
+	})
+	c, err := e.idp.CreateUserPoolClient(e.ctx, &idp.CreateUserPoolClientInput{UserPoolId: &pool, ClientName: aws.String("app"), GenerateSecret: true})
+	ok(t, err)
+	id, secret := *c.UserPoolClient.ClientId, *c.UserPoolClient.ClientSecret
+	_, err = e.idp.SignUp(e.ctx, &idp.SignUpInput{ClientId: &id, Username: aws.String("quinn"), Password: aws.String("Passw0rd!"),
+		SecretHash:     aws.String(userpool.SecretHash(secret, "quinn", id)),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("quinn@example.com")}}})
+	ok(t, err)
+	m, _, err := e.srv.LatestMessage(e.ctx, "quinn@example.com")
+	ok(t, err)
+	start := strings.Index(m.Body, `href="`)
+	if m.Subject != "Confirm your account" || start < 0 || !strings.HasPrefix(m.Body, "Welcome! <a href=") {
+		t.Fatalf("link message %+v", m)
+	}
+	link := html.UnescapeString(m.Body[start+6 : start+6+strings.Index(m.Body[start+6:], `"`)])
+	if !strings.HasPrefix(link, e.srv.URL+"/confirmUser?") {
+		t.Fatalf("link %q does not point at the server", link)
+	}
+	resp, err := http.Get(link)
+	ok(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Your registration has been confirmed!") {
+		t.Fatalf("confirm page %d %s", resp.StatusCode, body)
+	}
+	g, err := e.idp.AdminGetUser(e.ctx, &idp.AdminGetUserInput{UserPoolId: &pool, Username: aws.String("quinn")})
+	ok(t, err)
+	if g.UserStatus != types.UserStatusTypeConfirmed || attrMap(g.UserAttributes)["email_verified"] != "true" {
+		t.Fatalf("after the link: %s %v", g.UserStatus, attrMap(g.UserAttributes))
+	}
+	resp, err = http.Get(link)
+	ok(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("second use of the link answered %d", resp.StatusCode)
 	}
 }

@@ -255,3 +255,37 @@ func TestListUsersFilters(t *testing.T) {
 		t.Fatalf("EstimatedNumberOfUsers %d, want 5", d.UserPool.EstimatedNumberOfUsers)
 	}
 }
+
+func TestAttributeChangeVerification(t *testing.T) {
+	e := newEnv(t)
+	for _, keepOld := range []bool{false, true} {
+		in := &idp.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}
+		if keepOld {
+			in.UserAttributeUpdateSettings = &types.UserAttributeUpdateSettingsType{
+				AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+			}
+		}
+		pool := newPool(t, e, in)
+		_, err := e.idp.AdminCreateUser(e.ctx, &idp.AdminCreateUserInput{UserPoolId: &pool, Username: aws.String("rita"), MessageAction: types.MessageActionTypeSuppress,
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("rita@old.example")}, {Name: aws.String("email_verified"), Value: aws.String("true")}}})
+		ok(t, err)
+		newAddr := map[bool]string{false: "rita@new.example", true: "rita@newer.example"}[keepOld]
+		_, err = e.idp.AdminUpdateUserAttributes(e.ctx, &idp.AdminUpdateUserAttributesInput{UserPoolId: &pool, Username: aws.String("rita"),
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: &newAddr}}})
+		ok(t, err)
+		m, found, err := e.srv.LatestMessage(e.ctx, newAddr)
+		ok(t, err)
+		if !found || m.Kind != "UpdateUserAttribute" || len(m.Code) != 6 {
+			t.Fatalf("keepOld=%v: no verification code at the new address: %+v", keepOld, m)
+		}
+		g, err := e.idp.AdminGetUser(e.ctx, &idp.AdminGetUserInput{UserPoolId: &pool, Username: aws.String("rita")})
+		ok(t, err)
+		a := attrMap(g.UserAttributes)
+		if keepOld && (a["email"] != "rita@old.example" || a["email_verified"] != "true") {
+			t.Fatalf("the old email must stay until the new one is verified: %v", a)
+		}
+		if !keepOld && (a["email"] != newAddr || a["email_verified"] != "false") {
+			t.Fatalf("the new email must apply unverified: %v", a)
+		}
+	}
+}

@@ -8,8 +8,8 @@ type queries struct {
 
 	insertClient, getClient, getClientForUpdate, getClientByID, updateClient, deleteClient, listClients, countClients string
 
-	insertUser, getUser, getUserForUpdate, getUserBySub, getUserByAlias, updateUser, deleteUser, countUsers, userExists string
-	insertAlias, deleteAlias                                                                                            string
+	userSlot, insertUser, getUser, getUserForUpdate, getUserBySub, getUserByAlias, updateUser, deleteUser, countUsers, userExists string
+	insertAlias, deleteAlias                                                                                                      string
 
 	insertGroup, getGroup, getGroupForUpdate, updateGroup, deleteGroup, listGroups, countGroups, groupExists string
 	addMember, removeMember, listGroupsForUser, listUsersInGroup                                             string
@@ -77,6 +77,8 @@ func buildQueries(d *dialect) queries {
 		listClients:  "SELECT " + clientColumns + " FROM clients WHERE pool_id = " + p(1) + " AND id > " + p(2) + " ORDER BY id LIMIT " + p(3),
 		countClients: "SELECT COUNT(*) FROM clients WHERE pool_id = " + p(1),
 
+		userSlot: "SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = " + p(1) + ")," +
+			" EXISTS (SELECT 1 FROM users WHERE pool_id = " + p(2) + " AND key = " + p(3) + ")",
 		insertUser:       "INSERT INTO users (" + userColumns + ", " + userFilterColumns + ") VALUES (" + list(17) + ")",
 		getUser:          getUser,
 		getUserForUpdate: getUser + d.forUpdate,

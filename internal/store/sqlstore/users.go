@@ -182,7 +182,8 @@ func validUser(u *store.User) error {
 // CreateUser inserts u with its aliases in one transaction;
 // store.ErrNotFound if its pool does not exist (checked first), a
 // *store.ConflictError naming the rule when its key, sub or an alias is
-// taken. Duplicate aliases in u.Aliases are stored once.
+// taken (the key first, then the sub, then the aliases in sorted order).
+// Duplicate aliases in u.Aliases are stored once.
 func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 	if s.closed.Load() {
 		return store.ErrClosed
@@ -195,13 +196,19 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 		return err
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, s.q.poolExists, u.PoolID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
+		// Checking the key first makes a username conflict win over a sub
+		// or alias conflict on every engine (they check unique indexes in
+		// different orders). A user created meanwhile (PostgreSQL) fails
+		// the insert, which reports the violated rule as well.
+		var poolExists, keyTaken bool
+		if err := tx.QueryRowContext(ctx, s.q.userSlot, u.PoolID, u.PoolID, u.Key).Scan(&poolExists, &keyTaken); err != nil {
+			return err
+		}
+		if !poolExists {
 			return poolNotFound(u.PoolID)
 		}
-		if err != nil {
-			return err
+		if keyTaken {
+			return &store.ConflictError{Field: store.ConflictUsername, Key: u.Key}
 		}
 		if _, err := tx.ExecContext(ctx, s.q.insertUser, row.insertArgs()...); err != nil {
 			return s.userConflict(err, &row.u)

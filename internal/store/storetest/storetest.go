@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Ping", testPing},
 		{"Closed", testClosed},
 	}
+	tests = append(tests, userTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -1072,8 +1073,8 @@ func testConcurrentCreateSamePoolID(t *testing.T, s store.Store) {
 
 // ---- context and lifecycle -------------------------------------------------
 
-// calls exercises every method of s with ctx, on the records pool
-// "us-east-1_p" and its client "c1", and returns each call's error by name.
+// calls exercises every method of s with ctx, on the records callFixture
+// creates, and returns each call's error by name.
 func calls(ctx context.Context, s store.Store) map[string]error {
 	noop := func(*store.UserPool) error { return nil }
 	noopC := func(*store.Client) error { return nil }
@@ -1090,14 +1091,59 @@ func calls(ctx context.Context, s store.Store) map[string]error {
 	_, _, errs["ListClients"] = s.ListClients(ctx, "us-east-1_p", store.PageRequest{Limit: 10})
 	_, errs["CountClients"] = s.CountClients(ctx, "us-east-1_p")
 	errs["Ping"] = s.Ping(ctx)
+
+	noopU := func(*store.User) error { return nil }
+	noopG := func(*store.Group) error { return nil }
+	page := store.PageRequest{Limit: 10}
+	errs["CreateUser"] = s.CreateUser(ctx, user("us-east-1_p", "u-new"))
+	_, errs["GetUser"] = s.GetUser(ctx, "us-east-1_p", "u1")
+	_, errs["GetUserBySub"] = s.GetUserBySub(ctx, "us-east-1_p", "sub-u1")
+	_, errs["GetUserByAlias"] = s.GetUserByAlias(ctx, "us-east-1_p", "email:u1@example.com")
+	_, errs["UpdateUser"] = s.UpdateUser(ctx, "us-east-1_p", "u1", noopU)
+	_, _, errs["ListUsers"] = s.ListUsers(ctx, "us-east-1_p", nil, page)
+	_, _, errs["ListUsers(filter)"] = s.ListUsers(ctx, "us-east-1_p", &store.UserFilter{Field: store.FilterEmail, Value: "u", Prefix: true}, page)
+	_, errs["CountUsers"] = s.CountUsers(ctx, "us-east-1_p")
+	errs["CreateGroup"] = s.CreateGroup(ctx, group("us-east-1_p", "g-new"))
+	_, errs["GetGroup"] = s.GetGroup(ctx, "us-east-1_p", "g1")
+	_, errs["UpdateGroup"] = s.UpdateGroup(ctx, "us-east-1_p", "g1", noopG)
+	_, _, errs["ListGroups"] = s.ListGroups(ctx, "us-east-1_p", page)
+	_, errs["CountGroups"] = s.CountGroups(ctx, "us-east-1_p")
+	errs["AddUserToGroup"] = s.AddUserToGroup(ctx, "us-east-1_p", "g1", "u2")
+	errs["RemoveUserFromGroup"] = s.RemoveUserFromGroup(ctx, "us-east-1_p", "g1", "u1")
+	_, _, errs["ListGroupsForUser"] = s.ListGroupsForUser(ctx, "us-east-1_p", "u1", page)
+	_, _, errs["ListUsersInGroup"] = s.ListUsersInGroup(ctx, "us-east-1_p", "g1", page)
+	_, errs["AddMessage"] = s.AddMessage(ctx, message("us-east-1_p", "u1", "u1@example.com", 2))
+	_, errs["ListMessages"] = s.ListMessages(ctx, store.MessageFilter{}, 10)
+	_, errs["DeleteMessages"] = s.DeleteMessages(ctx, store.MessageFilter{})
+	errs["DeleteGroup"] = s.DeleteGroup(ctx, "us-east-1_p", "g1")
+	errs["DeleteUser"] = s.DeleteUser(ctx, "us-east-1_p", "u1")
+
 	errs["DeleteClient"] = s.DeleteClient(ctx, "us-east-1_p", "c1")
 	errs["DeleteUserPool"] = s.DeleteUserPool(ctx, "us-east-1_p")
 	return errs
 }
 
-func testContextCanceled(t *testing.T, s store.Store) {
+// callFixture creates the records calls works on: pool "us-east-1_p", its
+// client "c1", users "u1" and "u2", group "g1" with member "u1", and one
+// inbox message.
+func callFixture(t *testing.T, s store.Store) (store.UserPool, store.Client) {
+	t.Helper()
 	p := createPool(t, s, pool("us-east-1_p"))
 	c := createClient(t, s, client(p.ID, "c1"))
+	createUser(t, s, user(p.ID, "u1"))
+	createUser(t, s, user(p.ID, "u2"))
+	createGroup(t, s, group(p.ID, "g1"))
+	if err := s.AddUserToGroup(t.Context(), p.ID, "g1", "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMessage(t.Context(), message(p.ID, "u1", "u1@example.com", 1)); err != nil {
+		t.Fatal(err)
+	}
+	return p, c
+}
+
+func testContextCanceled(t *testing.T, s store.Store) {
+	p, c := callFixture(t, s)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	for name, err := range calls(ctx, s) {
@@ -1112,6 +1158,17 @@ func testContextCanceled(t *testing.T, s store.Store) {
 	wantCount(t, "CountUserPools", n, err, 1)
 	n, err = s.CountClients(t.Context(), p.ID)
 	wantCount(t, "CountClients", n, err, 1)
+	sameUser(t, "user", mustGetUser(t, s, p.ID, "u1"), user(p.ID, "u1"))
+	n, err = s.CountUsers(t.Context(), p.ID)
+	wantCount(t, "CountUsers", n, err, 2)
+	sameGroup(t, "group", mustGetGroup(t, s, p.ID, "g1"), group(p.ID, "g1"))
+	if got := membersOf(t, s, p.ID, "g1"); !slices.Equal(got, []string{"u1"}) {
+		t.Errorf("members = %q, want [u1]", got)
+	}
+	ms, err := s.ListMessages(t.Context(), store.MessageFilter{}, 10)
+	if err != nil || len(ms) != 1 {
+		t.Errorf("ListMessages = %d messages, %v; want 1", len(ms), err)
+	}
 }
 
 func testContextCanceledDuringUpdate(t *testing.T, s store.Store) {
@@ -1140,6 +1197,22 @@ func testContextCanceledDuringUpdate(t *testing.T, s store.Store) {
 		t.Error("UpdateClient whose context was canceled during fn: no error")
 	}
 	sameClient(t, "client after canceled update", mustGetClient(t, s, p.ID, c.ID), c)
+
+	u := createUser(t, s, user(p.ID, "u1"))
+	ctx, cancel = context.WithCancel(t.Context())
+	defer cancel()
+	_, err = s.UpdateUser(ctx, p.ID, u.Key, func(u *store.User) error {
+		u.Status = "should not stick"
+		u.Aliases = []string{"email:should-not-stick@example.com"}
+		cancel()
+		return nil
+	})
+	if err == nil {
+		t.Error("UpdateUser whose context was canceled during fn: no error")
+	}
+	sameUser(t, "user after canceled update", mustGetUser(t, s, p.ID, u.Key), u)
+	wantAliasHeld(t, s, u.Aliases[0], u)
+	wantAliasFree(t, s, p.ID, "email:should-not-stick@example.com")
 }
 
 func testPing(t *testing.T, s store.Store) {
@@ -1149,8 +1222,7 @@ func testPing(t *testing.T, s store.Store) {
 }
 
 func testClosed(t *testing.T, s store.Store) {
-	p := createPool(t, s, pool("us-east-1_p"))
-	createClient(t, s, client(p.ID, "c1"))
+	callFixture(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
