@@ -73,6 +73,11 @@ func WithCredentials(accessKeyID, secretAccessKey string) Option {
 	}
 }
 
+// WithCognitoIssuer makes tokens carry Cognito's own issuer URL
+// (https://cognito-idp.<region>.amazonaws.com/<poolId>) instead of this
+// server's, so that verifier code configured for Cognito accepts them.
+func WithCognitoIssuer() Option { return func(o *options) { o.cfg.Issuer = "cognito" } }
+
 // WithClock injects the server's clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 

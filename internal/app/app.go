@@ -39,6 +39,7 @@ type Options struct {
 // App is one assembled Gognito server.
 type App struct {
 	cfg    config.Config
+	now    func() time.Time
 	log    *slog.Logger
 	store  store.Store
 	server *httpserver.Server
@@ -69,7 +70,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	pools := userpool.New(userpool.Options{
 		Store: st, IDs: gen, Now: opts.Now, AccountID: cfg.AccountID, Logger: opts.Logger, Sender: sender,
-		PublicURL: cfg.PublicBaseURL(),
+		PublicURL: cfg.PublicBaseURL(), CognitoIssuer: cfg.Issuer == "cognito",
 	})
 	router := awsjson.NewRouter(awsjson.RouterOptions{
 		Services: []*awsjson.Service{
@@ -86,6 +87,8 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", router)
 	mux.Handle("GET "+userpool.ConfirmUserPath, hostedui.ConfirmUser(pools, opts.Logger))
+	mux.Handle("GET /{poolId}/.well-known/jwks.json", hostedui.JWKS(pools, opts.Logger))
+	mux.Handle("GET /{poolId}/.well-known/openid-configuration", hostedui.OpenIDConfiguration(pools, opts.Logger))
 	if inbox := inboxHandler(cfg, st); inbox != nil {
 		mux.Handle(messaging.InboxPath, inbox)
 		mux.Handle(messaging.InboxPath+"/", inbox)
@@ -98,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		Now:             opts.Now,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	})
-	return &App{cfg: cfg, log: opts.Logger, store: st, server: server}, nil
+	return &App{cfg: cfg, now: opts.Now, log: opts.Logger, store: st, server: server}, nil
 }
 
 // newSender builds message delivery from the configuration: the inbox in
@@ -214,12 +217,58 @@ func (a *App) Handler() http.Handler { return a.server.Handler() }
 func (a *App) Store() store.Store { return a.store }
 
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully.
-func (a *App) Serve(ctx context.Context, ln net.Listener) error { return a.server.Serve(ctx, ln) }
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	stop := a.startSweeper(ctx)
+	defer stop()
+	return a.server.Serve(ctx, ln)
+}
 
 // ListenAndServe listens on the configured address; ready is called with
 // the bound address.
 func (a *App) ListenAndServe(ctx context.Context, ready func(net.Addr)) error {
+	stop := a.startSweeper(ctx)
+	defer stop()
 	return a.server.ListenAndServe(ctx, ready)
+}
+
+// sweepInterval is how often expired sign-in sessions and refresh tokens
+// are deleted.
+const sweepInterval = time.Minute
+
+// startSweeper deletes expired sessions and refresh tokens every
+// sweepInterval until ctx ends or stop is called.
+func (a *App) startSweeper(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(sweepInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				a.Sweep(ctx)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// Sweep deletes expired sign-in sessions and refresh tokens once.
+func (a *App) Sweep(ctx context.Context) {
+	now := a.now()
+	if n, err := a.store.DeleteExpiredAuthSessions(ctx, now); err != nil {
+		a.log.WarnContext(ctx, "sweeping sign-in sessions failed", "error", err)
+	} else if n > 0 {
+		a.log.DebugContext(ctx, "swept sign-in sessions", "count", n)
+	}
+	if n, err := a.store.DeleteExpiredRefreshTokens(ctx, now); err != nil {
+		a.log.WarnContext(ctx, "sweeping refresh tokens failed", "error", err)
+	} else if n > 0 {
+		a.log.DebugContext(ctx, "swept refresh tokens", "count", n)
+	}
 }
 
 // Close releases the storage.

@@ -63,6 +63,7 @@ const (
 	EnvSMSWebhookURL   = "GOGNITO_SMS_WEBHOOK_URL"
 	EnvEmailWebhookURL = "GOGNITO_EMAIL_WEBHOOK_URL"
 	EnvInboxToken      = "GOGNITO_INBOX_TOKEN"
+	EnvIssuer          = "GOGNITO_ISSUER"
 )
 
 // Config is the complete runtime configuration of a Gognito server.
@@ -108,6 +109,10 @@ type Config struct {
 	// email as a JSON POST.
 	SMSWebhookURL   string `yaml:"sms_webhook_url"`
 	EmailWebhookURL string `yaml:"email_webhook_url"`
+	// Issuer is "local" (tokens' iss is this server's public URL and the
+	// pool ID) or "cognito" (https://cognito-idp.<region>.amazonaws.com/<pool>,
+	// so that code verifying Cognito tokens accepts them unchanged).
+	Issuer string `yaml:"issuer"`
 	// InboxToken, when set, serves the message inbox in production mode to
 	// callers that present it as a bearer token (development mode serves
 	// the inbox to everyone and keeps every message).
@@ -238,6 +243,7 @@ func ApplyEnv(c *Config, getenv func(string) string) error {
 		{EnvSMSWebhookURL, &c.SMSWebhookURL},
 		{EnvEmailWebhookURL, &c.EmailWebhookURL},
 		{EnvInboxToken, &c.InboxToken},
+		{EnvIssuer, &c.Issuer},
 	}
 	for _, s := range strs {
 		if v := getenv(s.env); v != "" {

@@ -90,6 +90,9 @@ func (c Config) Validate() error {
 		add("shutdown_timeout", c.ShutdownTimeout, "must be positive")
 	}
 	c.validateCredentials(add)
+	if c.Issuer != "" && c.Issuer != "local" && c.Issuer != "cognito" {
+		add("issuer", c.Issuer, "must be local or cognito")
+	}
 	if c.SMTP.Host != "" {
 		if c.SMTP.From == "" {
 			add("smtp.from", nil, "is required when smtp.host is set")

@@ -97,6 +97,9 @@ type Store interface {
 	Users
 	Groups
 	Messages
+	SigningKeys
+	RefreshTokens
+	AuthSessions
 	// Ping checks that the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend. Calls after Close return ErrClosed.

@@ -267,7 +267,11 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 		rec.Enabled = enabled
 		return nil
 	})
-	return err
+	if err != nil || enabled {
+		return err
+	}
+	// Disabling revokes every token the user holds, as Cognito does.
+	return s.signOut(ctx, p, u)
 }
 
 // AdminEnableUser lets a disabled user sign in again.

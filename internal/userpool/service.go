@@ -26,9 +26,14 @@ type Options struct {
 	Logger    *slog.Logger
 	// Sender delivers verification codes, invitations and reset codes.
 	Sender messaging.Sender
-	// PublicURL is the base URL of links in messages (confirmation links);
-	// empty means http:// and the host the request addressed.
+	// PublicURL is the base URL of links in messages (confirmation links)
+	// and of token issuers; empty means http:// and the host the request
+	// addressed.
 	PublicURL string
+	// CognitoIssuer makes tokens carry Cognito's own issuer
+	// (https://cognito-idp.<region>.amazonaws.com/<poolId>), so that
+	// verifier code written for Cognito accepts them unchanged.
+	CognitoIssuer bool
 }
 
 // Service implements the User Pools operations. Operations it does not
@@ -42,6 +47,9 @@ type Service struct {
 	log     *slog.Logger
 	sender  messaging.Sender
 	public  string
+
+	cognitoIssuer bool
+	keys          keyCache
 }
 
 var _ api.Service = (*Service)(nil)
@@ -57,7 +65,7 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender, public: strings.TrimRight(o.PublicURL, "/")}
+	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender, public: strings.TrimRight(o.PublicURL, "/"), cognitoIssuer: o.CognitoIssuer}
 }
 
 // clock returns the current time at the millisecond precision the wire keeps.

@@ -37,6 +37,13 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpRequest) (*api.SignU
 		return nil, err
 	}
 	u.Status = statusUnconfirmed
+	for _, name := range []string{"email", "phone_number"} {
+		if _, has := u.Attribute(name); has {
+			if _, flagged := u.Attribute(name + "_verified"); !flagged {
+				setAttr(&u, name+"_verified", "false")
+			}
+		}
+	}
 	cred := newCredential(p.id(), u.Username, *in.Password, s.clock())
 	d := userData{Password: &cred}
 	target, sendCode := signUpTarget(p, u)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
 	"github.com/gognito/gognito/internal/awsjson"
@@ -20,6 +21,16 @@ type userData struct {
 	// verified before they replace the current ones
 	// (AttributesRequireVerificationBeforeUpdate).
 	Pending map[string]string `json:"pending,omitempty"`
+	// FailedSignIns counts wrong passwords in a row; LockedUntil is the end
+	// of the lockout they caused.
+	FailedSignIns int        `json:"failedSignIns,omitempty"`
+	LockedUntil   *time.Time `json:"lockedUntil,omitempty"`
+	// SignedOutAt is the last global sign-out: tokens issued before it are
+	// refused.
+	SignedOutAt *time.Time `json:"signedOutAt,omitempty"`
+	// FailedPasswordChanges counts wrong previous passwords of
+	// ChangePassword.
+	FailedPasswordChanges int `json:"failedPasswordChanges,omitempty"`
 }
 
 func decodeUserData(u *store.User) (userData, error) {

@@ -66,6 +66,11 @@ func TestSignUpAndConfirm(t *testing.T) {
 		d.DeliveryMedium != types.DeliveryMediumTypeEmail || aws.ToString(d.AttributeName) != "email" {
 		t.Fatalf("SignUp output %+v / %+v", out, d)
 	}
+	before, err := e.idp.AdminGetUser(e.ctx, &idp.AdminGetUserInput{UserPoolId: &pool, Username: aws.String("ivy")})
+	ok(t, err)
+	if before.UserStatus != types.UserStatusTypeUnconfirmed || attrMap(before.UserAttributes)["email_verified"] != "false" {
+		t.Fatalf("after sign-up: %s %v", before.UserStatus, attrMap(before.UserAttributes))
+	}
 	m, _, err := e.srv.LatestMessage(e.ctx, "ivy@example.com")
 	ok(t, err)
 	if m.Subject != "Your verification code" || m.Body != "Your verification code is "+m.Code+". " || m.Kind != "SignUp" {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gognito/gognito/internal/store"
 )
@@ -56,17 +55,17 @@ func messageWhere(a *argList, f store.MessageFilter) string {
 }
 
 // ListMessages returns up to limit messages matching filter, newest (the
-// highest ID) first. limit must be positive.
+// highest ID) first; limit <= 0 lists them all, as the in-memory inbox of
+// messagingtest does.
 func (s *Store) ListMessages(ctx context.Context, filter store.MessageFilter, limit int) ([]store.Message, error) {
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	if limit <= 0 {
-		return nil, fmt.Errorf("sqlstore: list messages: limit %d: must be positive", limit)
-	}
 	a := &argList{d: s.d}
-	q := "SELECT id, " + messageColumns + " FROM messages" + messageWhere(a, filter) +
-		" ORDER BY id DESC LIMIT " + a.add(min(limit, maxPageLimit))
+	q := "SELECT id, " + messageColumns + " FROM messages" + messageWhere(a, filter) + " ORDER BY id DESC"
+	if limit > 0 {
+		q += " LIMIT " + a.add(limit)
+	}
 	rows, err := s.r.QueryContext(ctx, q, a.args...)
 	if err != nil {
 		return nil, s.mapErr(ctx, "list messages", err)

@@ -15,10 +15,11 @@ const (
 	// SQLite's 32766 and PostgreSQL's 65535).
 	seedUsersPerStatement   = 100
 	seedAliasesPerStatement = 300
-	// seedUsersPerTx bounds a SeedUsers transaction, so that the SQLite WAL
-	// stays small however many users are seeded.
-	seedUsersPerTx = 10_000
 )
+
+// seedUsersPerTx bounds a SeedUsers transaction, so that the SQLite WAL
+// stays small however many users are seeded. A variable for tests.
+var seedUsersPerTx = 10_000
 
 // SeedUsers bulk-inserts users, with their aliases, into the pool poolID
 // (their PoolID is ignored), for benchmarks and tests that need large

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -63,6 +64,10 @@ type Store struct {
 }
 
 var _ store.Store = (*Store)(nil)
+
+// sqliteMmapSize is the mmap_size of SQLite connections: 1 GiB of address
+// space on 64-bit platforms, none where address space is scarce.
+const sqliteMmapSize = (1 << 30) * (strconv.IntSize / 64)
 
 const (
 	defaultBusyTimeout = 5 * time.Second
@@ -236,10 +241,20 @@ func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
 // lose the last commits), and _txlock=immediate so that a transaction takes
 // the write lock at BEGIN rather than failing to upgrade a read lock later.
 // Readers are query_only.
+//
+// On 64-bit platforms every connection also maps up to sqliteMmapSize
+// bytes of the file (mmap_size): reads then come straight from the OS page
+// cache, shared by all connections, instead of being copied into each
+// connection's 2 MB page cache. With pools larger than that cache (about
+// 3,000 users) this halves the cost of a page of users read in filter
+// order, whose rows are scattered over the file (see DRIVER.md).
 func sqliteURI(abs string, busy time.Duration, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
+	if sqliteMmapSize > 0 && abs != "" {
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", sqliteMmapSize))
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {

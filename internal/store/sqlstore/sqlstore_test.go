@@ -278,6 +278,8 @@ func TestSQLiteSettings(t *testing.T) {
 		{s.r, "foreign_keys", "1"},
 		{s.r, "busy_timeout", "1234"},
 		{s.r, "query_only", "1"},
+		{s.w, "mmap_size", strconv.Itoa(sqliteMmapSize)},
+		{s.r, "mmap_size", strconv.Itoa(sqliteMmapSize)},
 	} {
 		if got := pragma(tc.db, tc.name); got != tc.want {
 			who := "writer"
@@ -466,8 +468,15 @@ func TestMigrationsMatch(t *testing.T) {
 func TestQueriesPlaceholders(t *testing.T) {
 	for _, d := range []*dialect{sqliteDialect(), postgresDialect()} {
 		q := buildQueries(d)
+		l, err := buildUserListing(d, "p", &store.UserFilter{Field: store.FilterFamilyName, Value: "S", Prefix: true}, encodeCursor("Smith", "k"), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for name, text := range map[string]string{
 			"updateClient": q.updateClient, "listClients": q.listClients, "insertClient": q.insertClient,
+			"userSlot": q.userSlot, "insertUser": q.insertUser, "updateUser": q.updateUser, "getUserByAlias": q.getUserByAlias,
+			"addMember": q.addMember, "listUsersInGroup": q.listUsersInGroup, "updateGroup": q.updateGroup,
+			"insertMessage": q.insertMessage, "userListing": l.query,
 		} {
 			want, other := "?", "$"
 			if d.name == "postgres" {

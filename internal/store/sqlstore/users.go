@@ -117,15 +117,12 @@ func scanUser(sc rowScanner) (store.User, error) {
 		&attrs, &aliases, &data, &created, &updated); err != nil {
 		return store.User{}, err
 	}
-	if attrs != "[]" && attrs != "" {
-		if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
-			return store.User{}, fmt.Errorf("sqlstore: user %q: decode attributes: %w", u.Key, err)
-		}
+	var err error
+	if u.Attributes, err = decodeAttributes(attrs); err != nil {
+		return store.User{}, fmt.Errorf("sqlstore: user %q: decode attributes: %w", u.Key, err)
 	}
-	if aliases != "[]" && aliases != "" {
-		if err := json.Unmarshal([]byte(aliases), &u.Aliases); err != nil {
-			return store.User{}, fmt.Errorf("sqlstore: user %q: decode aliases: %w", u.Key, err)
-		}
+	if u.Aliases, err = decodeAliases(aliases); err != nil {
+		return store.User{}, fmt.Errorf("sqlstore: user %q: decode aliases: %w", u.Key, err)
 	}
 	u.CreatedAt, u.UpdatedAt, u.Data = fromMillis(created), fromMillis(updated), unblob(data)
 	return u, nil

@@ -573,12 +573,19 @@ func testMessages(t *testing.T, s store.Store) {
 	if id <= newest.ID {
 		t.Errorf("ID %d assigned after deleting ID %d: IDs must keep increasing", id, newest.ID)
 	}
-	// Deleting with an empty filter empties the inbox.
+	// Deleting with an empty filter empties the inbox; IDs still increase.
 	total := len(list(store.MessageFilter{}, 1000))
 	n, err = s.DeleteMessages(ctx, store.MessageFilter{})
 	wantCount(t, "DeleteMessages(all)", n, err, total)
 	if ms := list(store.MessageFilter{}, 10); len(ms) != 0 {
 		t.Errorf("%d messages after deleting all", len(ms))
+	}
+	again, err := s.AddMessage(ctx, message("us-east-1_p", "later", "later@example.com", 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again <= id {
+		t.Errorf("ID %d assigned after emptying the inbox whose last ID was %d", again, id)
 	}
 }
 

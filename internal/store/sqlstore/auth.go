@@ -1,0 +1,231 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gognito/gognito/internal/store"
+)
+
+// sql builds a statement whose bind parameters are written "?" in the
+// source, with this dialect's placeholders.
+func (s *Store) sql(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString(s.d.placeholder(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func nullMillis(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return millis(*t)
+}
+
+func fromNullMillis(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMillis(v.Int64)
+	return &t
+}
+
+// CreateSigningKey inserts k; store.ErrNotFound if the pool does not
+// exist, store.ErrConflict if its key id is taken.
+func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	_, err := s.execRows(ctx, s.sql(`INSERT INTO signing_keys (pool_id, kid, private_key, created_at, active) VALUES (?, ?, ?, ?, ?)`),
+		k.PoolID, k.KeyID, blob(k.PrivateKey), millis(k.CreatedAt), k.Active)
+	return s.mapErr(ctx, "create signing key", err)
+}
+
+// ListSigningKeys returns the pool's keys, newest first.
+func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error) {
+	if s.closed.Load() {
+		return nil, store.ErrClosed
+	}
+	rows, err := s.r.QueryContext(ctx, s.sql(`SELECT pool_id, kid, private_key, created_at, active FROM signing_keys
+		WHERE pool_id = ? ORDER BY created_at DESC, kid`), poolID)
+	if err != nil {
+		return nil, s.mapErr(ctx, "list signing keys", err)
+	}
+	defer rows.Close()
+	var out []store.SigningKey
+	for rows.Next() {
+		var k store.SigningKey
+		var created int64
+		if err := rows.Scan(&k.PoolID, &k.KeyID, &k.PrivateKey, &created, &k.Active); err != nil {
+			return nil, s.mapErr(ctx, "list signing keys", err)
+		}
+		k.PrivateKey, k.CreatedAt = cloneBytes(k.PrivateKey), fromMillis(created)
+		out = append(out, k)
+	}
+	return out, s.mapErr(ctx, "list signing keys", rows.Err())
+}
+
+const refreshColumns = "hash, pool_id, client_id, user_key, family, device_key, auth_time, created_at, expires_at, revoked_at, replaced_at"
+
+// CreateRefreshToken inserts t; store.ErrConflict if its hash exists,
+// store.ErrNotFound if its pool does not.
+func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	_, err := s.execRows(ctx, s.sql(`INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		blob(t.Hash), t.PoolID, t.ClientID, t.UserKey, t.Family, t.DeviceKey, millis(t.AuthTime), millis(t.CreatedAt),
+		millis(t.ExpiresAt), nullMillis(t.RevokedAt), nullMillis(t.ReplacedAt))
+	return s.mapErr(ctx, "create refresh token", err)
+}
+
+// GetRefreshToken returns the token with this hash or store.ErrNotFound.
+func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (store.RefreshToken, error) {
+	if s.closed.Load() {
+		return store.RefreshToken{}, store.ErrClosed
+	}
+	var (
+		t                          store.RefreshToken
+		authTime, created, expires int64
+		revoked, replaced          sql.NullInt64
+	)
+	err := s.r.QueryRowContext(ctx, s.sql(`SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = ?`), blob(hash)).Scan(
+		&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.Family, &t.DeviceKey, &authTime, &created, &expires, &revoked, &replaced)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("sqlstore: refresh token: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return t, s.mapErr(ctx, "get refresh token", err)
+	}
+	t.Hash = cloneBytes(t.Hash)
+	t.AuthTime, t.CreatedAt, t.ExpiresAt = fromMillis(authTime), fromMillis(created), fromMillis(expires)
+	t.RevokedAt, t.ReplacedAt = fromNullMillis(revoked), fromNullMillis(replaced)
+	return t, nil
+}
+
+// MarkRefreshTokenReplaced sets replaced_at if unset; store.ErrNotFound if
+// the token does not exist.
+func (s *Store) MarkRefreshTokenReplaced(ctx context.Context, hash []byte, at time.Time) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	if _, err := s.GetRefreshToken(ctx, hash); err != nil {
+		return err
+	}
+	_, err := s.execRows(ctx, s.sql(`UPDATE refresh_tokens SET replaced_at = ? WHERE hash = ? AND replaced_at IS NULL`), millis(at), blob(hash))
+	return s.mapErr(ctx, "mark refresh token replaced", err)
+}
+
+// RevokeTokenFamily revokes every token of the family.
+func (s *Store) RevokeTokenFamily(ctx context.Context, poolID, family string, at time.Time) (int, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	n, err := s.execRows(ctx, s.sql(`UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND family = ? AND revoked_at IS NULL`),
+		millis(at), poolID, family)
+	return int(n), s.mapErr(ctx, "revoke token family", err)
+}
+
+// RevokeUserTokens revokes every token of the user, or of one of its
+// devices.
+func (s *Store) RevokeUserTokens(ctx context.Context, poolID, userKey, deviceKey string, at time.Time) (int, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	q := `UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND user_key = ? AND revoked_at IS NULL`
+	args := []any{millis(at), poolID, userKey}
+	if deviceKey != "" {
+		q += ` AND device_key = ?`
+		args = append(args, deviceKey)
+	}
+	n, err := s.execRows(ctx, s.sql(q), args...)
+	return int(n), s.mapErr(ctx, "revoke user tokens", err)
+}
+
+// IsFamilyRevoked reports whether a token of the family has been revoked.
+func (s *Store) IsFamilyRevoked(ctx context.Context, poolID, family string) (bool, error) {
+	if s.closed.Load() {
+		return false, store.ErrClosed
+	}
+	var one int
+	err := s.r.QueryRowContext(ctx, s.sql(`SELECT 1 FROM refresh_tokens WHERE pool_id = ? AND family = ? AND revoked_at IS NOT NULL LIMIT 1`),
+		poolID, family).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, s.mapErr(ctx, "is family revoked", err)
+}
+
+// DeleteExpiredRefreshTokens removes tokens that expired before now.
+func (s *Store) DeleteExpiredRefreshTokens(ctx context.Context, now time.Time) (int, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	n, err := s.execRows(ctx, s.sql(`DELETE FROM refresh_tokens WHERE expires_at < ?`), millis(now))
+	return int(n), s.mapErr(ctx, "delete expired refresh tokens", err)
+}
+
+// CreateAuthSession inserts a sign-in session; store.ErrNotFound if its
+// pool does not exist.
+func (s *Store) CreateAuthSession(ctx context.Context, a store.AuthSession) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	_, err := s.execRows(ctx, s.sql(`INSERT INTO auth_sessions (hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		blob(a.Hash), a.PoolID, a.ClientID, a.UserKey, a.Challenge, blob(a.Data), millis(a.CreatedAt), millis(a.ExpiresAt))
+	return s.mapErr(ctx, "create auth session", err)
+}
+
+// TakeAuthSession deletes and returns a session (single use).
+func (s *Store) TakeAuthSession(ctx context.Context, hash []byte) (store.AuthSession, error) {
+	if s.closed.Load() {
+		return store.AuthSession{}, store.ErrClosed
+	}
+	var (
+		a                store.AuthSession
+		created, expires int64
+		found            bool
+	)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		found = false
+		err := tx.QueryRowContext(ctx, s.sql(`DELETE FROM auth_sessions WHERE hash = ?
+			RETURNING hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at`), blob(hash)).Scan(
+			&a.Hash, &a.PoolID, &a.ClientID, &a.UserKey, &a.Challenge, &a.Data, &created, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return a, s.mapErr(ctx, "take auth session", err)
+	}
+	if !found {
+		return a, fmt.Errorf("sqlstore: auth session: %w", store.ErrNotFound)
+	}
+	a.Hash, a.Data = cloneBytes(a.Hash), unblob(cloneBytes(a.Data))
+	a.CreatedAt, a.ExpiresAt = fromMillis(created), fromMillis(expires)
+	return a, nil
+}
+
+// DeleteExpiredAuthSessions removes sessions that expired before now.
+func (s *Store) DeleteExpiredAuthSessions(ctx context.Context, now time.Time) (int, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	n, err := s.execRows(ctx, s.sql(`DELETE FROM auth_sessions WHERE expires_at < ?`), millis(now))
+	return int(n), s.mapErr(ctx, "delete expired auth sessions", err)
+}
