@@ -111,9 +111,8 @@ func (p poolView) autoVerifies(attr string) bool {
 // aliasKey is the unique key of an alias value.
 func (p poolView) aliasKey(attr, value string) string {
 	switch attr {
-	case "email":
-		value = strings.ToLower(value)
-	case "preferred_username":
+	case "email", "preferred_username":
+		// Case sensitivity of usernames applies to these aliases too.
 		value = p.usernameKey(value)
 	}
 	return attr + ":" + value

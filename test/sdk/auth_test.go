@@ -346,3 +346,37 @@ func TestChangePasswordAttemptLimit(t *testing.T) {
 		PreviousPassword: aws.String("Wrong-Passw0rd!"), ProposedPassword: aws.String("N3w-Passw0rd!")})
 	apiErr(t, err, "LimitExceededException", "Attempt limit exceeded, please try after some time.")
 }
+
+func TestSignInWithEmailUsernameAndAlias(t *testing.T) {
+	e := newEnv(t)
+	for _, mode := range []string{"username-attributes", "alias-attributes"} {
+		in := &idp.CreateUserPoolInput{}
+		username := "wes@example.com"
+		if mode == "username-attributes" {
+			in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+		} else {
+			in.AliasAttributes = []types.AliasAttributeType{types.AliasAttributeTypeEmail}
+			username = "wes"
+		}
+		pool := newPool(t, e, in)
+		c, err := e.idp.CreateUserPoolClient(e.ctx, &idp.CreateUserPoolClientInput{UserPoolId: &pool, ClientName: aws.String("app"),
+			ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		ok(t, err)
+		a := &authEnv{env: e, pool: pool, client: *c.UserPoolClient.ClientId}
+		created, err := e.idp.AdminCreateUser(e.ctx, &idp.AdminCreateUserInput{UserPoolId: &pool, Username: &username, MessageAction: types.MessageActionTypeSuppress,
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("wes@example.com")}, {Name: aws.String("email_verified"), Value: aws.String("true")}}})
+		ok(t, err)
+		_, err = e.idp.AdminSetUserPassword(e.ctx, &idp.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &username, Password: aws.String(testPassword), Permanent: true})
+		ok(t, err)
+		out, err := a.srpAuth(t, "wes@example.com", testPassword, nil)
+		if err != nil {
+			t.Fatalf("%s: SRP sign-in by email: %v", mode, err)
+		}
+		if got := claims(t, *out.AuthenticationResult.AccessToken)["username"]; got != aws.ToString(created.User.Username) {
+			t.Fatalf("%s: token username %v, want the internal username %s", mode, got, aws.ToString(created.User.Username))
+		}
+		if _, err := a.passwordAuth("WES@example.com", testPassword); mode == "username-attributes" && err == nil {
+			t.Fatalf("%s: a case-sensitive pool accepted a differently cased email", mode)
+		}
+	}
+}

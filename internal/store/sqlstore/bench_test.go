@@ -125,7 +125,12 @@ func seedBenchPool(b *testing.B, s *Store, n int) string {
 	if err := s.SeedUsers(b.Context(), poolID, users); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("seeded %d users in %v (%.0f users/s)", n, time.Since(start), float64(n)/time.Since(start).Seconds())
+	took := time.Since(start)
+	var pages, pageSize int64
+	if err := s.r.QueryRowContext(b.Context(), "SELECT page_count, page_size FROM pragma_page_count, pragma_page_size").Scan(&pages, &pageSize); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d users in %v (%.0f users/s); database %d MiB", n, took, float64(n)/took.Seconds(), pages*pageSize>>20)
 	return poolID
 }
 

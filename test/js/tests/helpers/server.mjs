@@ -22,15 +22,18 @@ export function binaryPath() {
 
 /**
  * Starts `gognito serve` on a random port with a fresh data directory and
- * resolves once it logs "gognito listening".
+ * resolves once it logs "gognito listening". GOGNITO_* variables of this
+ * process are not passed on; env gives extra variables for the server (for
+ * example { GOGNITO_ISSUER: 'cognito' }), which are.
+ * @param {{ env?: Record<string, string> }} [options]
  * @returns {Promise<{endpoint: string, region: string, stop: () => Promise<void>}>}
  */
-export async function startServer() {
+export async function startServer({ env = {} } = {}) {
   const bin = binaryPath();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gognito-js-'));
   const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: hermeticEnv(),
+    env: { ...hermeticEnv(), ...env },
   });
   const exited = new Promise((resolve) => child.once('close', resolve));
   let stderr = '';
