@@ -50,6 +50,11 @@ const (
 	// DefaultSMSAuthenticationMessage is the SMS MFA message
 	// (SmsAuthenticationMessage).
 	DefaultSMSAuthenticationMessage = "Your authentication code is {####}. "
+	// DefaultEmailMFASubject and DefaultEmailMFAMessage are the email MFA
+	// (EMAIL_OTP) message when the pool's EmailMfaConfiguration sets none
+	// (low confidence on the exact wording).
+	DefaultEmailMFASubject = "Your authentication code"
+	DefaultEmailMFAMessage = "Your authentication code is {####}. "
 	// DefaultForgotPasswordSubject is the subject of password-reset emails
 	// when the pool's verification template is the default one. Cognito
 	// uses the pool's code template for password resets once it has been

@@ -100,6 +100,7 @@ type Store interface {
 	SigningKeys
 	RefreshTokens
 	AuthSessions
+	Devices
 	// Ping checks that the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend. Calls after Close return ErrClosed.

@@ -227,6 +227,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminGetUserRequest)
 	if err != nil {
 		return nil, err
 	}
+	list, preferred, options := mfaFields(u)
 	return &api.AdminGetUserResponse{
 		Username:             ptr(u.Username),
 		UserAttributes:       attributesOut(u, nil),
@@ -234,6 +235,9 @@ func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminGetUserRequest)
 		UserLastModifiedDate: userType(u, nil).UserLastModifiedDate,
 		Enabled:              ptr(u.Enabled),
 		UserStatus:           ptr(api.UserStatusType(u.Status)),
+		MFAOptions:           options,
+		PreferredMfaSetting:  preferred,
+		UserMFASettingList:   list,
 	}, nil
 }
 

@@ -301,7 +301,14 @@ func (s *Service) afterPassword(ctx context.Context, st authStep, u store.User, 
 		}
 		return s.newPasswordChallenge(ctx, st, u, authTime)
 	}
-	return s.signedIn(ctx, st.client, u, authTime, "")
+	dev, err := s.knownDevice(ctx, st.client.pool, u, st.params["DEVICE_KEY"])
+	if err != nil {
+		return authOutcome{}, err
+	}
+	if dev != nil {
+		return s.deviceChallenge(ctx, st, u, authTime, dev)
+	}
+	return s.secondFactor(ctx, st, u, authTime, nil)
 }
 
 // newPasswordChallenge asks a user with a temporary password for a new one
@@ -352,6 +359,20 @@ func (s *Service) respond(ctx context.Context, st authStep, challenge api.Challe
 		return s.passwordVerifier(ctx, st)
 	case api.ChallengeNameTypeNewPasswordRequired:
 		return s.newPasswordRequired(ctx, st, session)
+	case api.ChallengeNameTypeSmsMfa:
+		return s.answerFactor(ctx, st, factorSMS, session, "SMS_MFA_CODE")
+	case api.ChallengeNameTypeSoftwareTokenMfa:
+		return s.answerFactor(ctx, st, factorTOTP, session, "SOFTWARE_TOKEN_MFA_CODE")
+	case api.ChallengeNameTypeEmailOtp:
+		return s.answerFactor(ctx, st, factorEmail, session, "EMAIL_OTP_CODE")
+	case api.ChallengeNameTypeSelectMfaType:
+		return s.selectMFAType(ctx, st, session)
+	case api.ChallengeNameTypeMfaSetup:
+		return s.finishSetup(ctx, st, session)
+	case api.ChallengeNameTypeDeviceSrpAuth:
+		return s.deviceSRPAuth(ctx, st, session)
+	case api.ChallengeNameTypeDevicePasswordVerifier:
+		return s.devicePasswordVerifier(ctx, st, session)
 	}
 	return authOutcome{}, &awsjson.ProtocolError{Code: awsjson.CodeNotImplemented,
 		Message: fmt.Sprintf("Gognito does not implement the %s challenge yet.", challenge), Status: 400}
@@ -413,5 +434,5 @@ func (s *Service) newPasswordRequired(ctx context.Context, st authStep, session 
 	if d.AuthTime != nil {
 		authTime = *d.AuthTime
 	}
-	return s.signedIn(ctx, st.client, u, authTime, "")
+	return s.secondFactor(ctx, st, u, authTime, nil)
 }

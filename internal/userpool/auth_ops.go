@@ -84,7 +84,9 @@ func (s *Service) GetUser(ctx context.Context, in *api.GetUserRequest) (*api.Get
 	if err != nil {
 		return nil, err
 	}
-	return &api.GetUserResponse{Username: ptr(cl.user.Username), UserAttributes: attributesOut(cl.user, readableBy(cl.client.conf))}, nil
+	list, preferred, options := mfaFields(cl.user)
+	return &api.GetUserResponse{Username: ptr(cl.user.Username), UserAttributes: attributesOut(cl.user, readableBy(cl.client.conf)),
+		MFAOptions: options, PreferredMfaSetting: preferred, UserMFASettingList: list}, nil
 }
 
 // UpdateUserAttributes changes the caller's attributes (client

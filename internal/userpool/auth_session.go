@@ -30,6 +30,15 @@ type sessionData struct {
 	AuthTime *time.Time `json:"authTime,omitempty"`
 	// Admin marks a session opened by an admin (IAM) operation.
 	Admin bool `json:"admin,omitempty"`
+	// CodeSalt and CodeHash hold the SMS or email MFA code (salted HMAC);
+	// Attempts counts wrong answers.
+	CodeSalt string `json:"codeSalt,omitempty"`
+	CodeHash string `json:"codeHash,omitempty"`
+	Attempts int    `json:"attempts,omitempty"`
+	// DeviceKey is the device the sign-in comes from.
+	DeviceKey string `json:"deviceKey,omitempty"`
+	// SecretBlock is the SECRET_BLOCK a device must return.
+	SecretBlock string `json:"secretBlock,omitempty"`
 }
 
 func hashOf(s string) []byte {

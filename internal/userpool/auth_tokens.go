@@ -153,6 +153,15 @@ func (s *Service) groupClaims(ctx context.Context, poolID, userKey string) (grou
 // signedIn finishes a sign-in: a new refresh-token family and the first
 // ID and access tokens.
 func (s *Service) signedIn(ctx context.Context, c appClient, u store.User, authTime time.Time, deviceKey string) (authOutcome, error) {
+	var meta *api.NewDeviceMetadataType
+	if deviceKey == "" && c.pool.tracksDevices() {
+		dev, err := s.newDevice(ctx, c.pool, u)
+		if err != nil {
+			return authOutcome{}, err
+		}
+		deviceKey = dev.Key
+		meta = &api.NewDeviceMetadataType{DeviceKey: ptr(dev.Key), DeviceGroupKey: ptr(dev.GroupKey)}
+	}
 	_, _, refreshLife := TokenLifetimes(c.conf)
 	value, hash := tokens.NewRefreshToken(rand.Reader)
 	now := s.clock()
@@ -169,6 +178,7 @@ func (s *Service) signedIn(ctx context.Context, c appClient, u store.User, authT
 		return authOutcome{}, err
 	}
 	res.RefreshToken = &value
+	res.NewDeviceMetadata = meta
 	return authOutcome{result: res}, nil
 }
 

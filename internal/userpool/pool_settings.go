@@ -137,9 +137,39 @@ func (s *Service) decodePool(rec store.UserPool) (*api.UserPoolType, error) {
 	return &p, nil
 }
 
-// encodePool returns the stored document of p (computed members removed).
-func encodePool(p *api.UserPoolType) ([]byte, error) {
+// poolMFA is the pool's MFA configuration of SetUserPoolMfaConfig, which
+// UserPoolType does not carry; it is stored beside it in the document.
+type poolMFA struct {
+	SoftwareToken bool                    `json:"softwareToken,omitempty"`
+	SMS           *api.SmsMfaConfigType   `json:"sms,omitempty"`
+	Email         *api.EmailMfaConfigType `json:"email,omitempty"`
+}
+
+// poolDoc is a pool's stored document.
+type poolDoc struct {
+	*api.UserPoolType
+	MFA *poolMFA `json:"gognito:mfa,omitempty"`
+}
+
+// mfaOf returns the MFA configuration of a stored document.
+func mfaOf(doc []byte) *poolMFA {
+	var d struct {
+		MFA *poolMFA `json:"gognito:mfa"`
+	}
+	if len(doc) > 0 && json.Unmarshal(doc, &d) == nil && d.MFA != nil {
+		return d.MFA
+	}
+	return &poolMFA{}
+}
+
+// encodePool returns the stored document of p (computed members removed),
+// keeping the MFA configuration of the previous document prev.
+func encodePool(p *api.UserPoolType, prev []byte) ([]byte, error) {
+	return encodePoolMFA(p, mfaOf(prev))
+}
+
+func encodePoolMFA(p *api.UserPoolType, mfa *poolMFA) ([]byte, error) {
 	c := *p
 	c.Id, c.Name, c.CreationDate, c.LastModifiedDate, c.Arn, c.EstimatedNumberOfUsers, c.Status = nil, nil, nil, nil, nil, nil, nil
-	return json.Marshal(&c)
+	return json.Marshal(poolDoc{UserPoolType: &c, MFA: mfa})
 }

@@ -35,7 +35,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *api.CreateUserPoolRequ
 	if n >= maxUserPools {
 		return nil, api.NewLimitExceededException(fmt.Sprintf("The account already has the maximum of %d user pools.", maxUserPools))
 	}
-	doc, err := encodePool(&p)
+	doc, err := encodePool(&p, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolRequ
 		if err := checkPoolSettings(&p); err != nil {
 			return err
 		}
-		doc, err := encodePool(&p)
+		doc, err := encodePool(&p, rec.Settings)
 		if err != nil {
 			return err
 		}

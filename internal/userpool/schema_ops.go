@@ -42,7 +42,7 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *api.AddCustomAttr
 			}
 			p.SchemaAttributes = append(p.SchemaAttributes, a)
 		}
-		doc, err := encodePool(p)
+		doc, err := encodePool(p, rec.Settings)
 		if err != nil {
 			return err
 		}

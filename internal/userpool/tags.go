@@ -38,7 +38,7 @@ func (s *Service) updateTags(ctx context.Context, arn string, fn func(tags map[s
 		if err := fn(p.UserPoolTags); err != nil {
 			return err
 		}
-		doc, err := encodePool(p)
+		doc, err := encodePool(p, rec.Settings)
 		if err != nil {
 			return err
 		}

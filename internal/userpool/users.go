@@ -31,6 +31,10 @@ type userData struct {
 	// FailedPasswordChanges counts wrong previous passwords of
 	// ChangePassword.
 	FailedPasswordChanges int `json:"failedPasswordChanges,omitempty"`
+	// MFA is the user's MFA factors and preference.
+	MFA userMFA `json:"mfa,omitzero"`
+	// DeviceGroupKey is the group key of the user's devices.
+	DeviceGroupKey string `json:"deviceGroupKey,omitempty"`
 }
 
 func decodeUserData(u *store.User) (userData, error) {
@@ -56,6 +60,7 @@ func encodeUserData(u *store.User, d userData) error {
 // poolView is a decoded pool with what user operations ask of it.
 type poolView struct {
 	*api.UserPoolType
+	mfa *poolMFA
 }
 
 func (p poolView) id() string { return deref(p.Id) }
@@ -163,11 +168,15 @@ func contains(list []string, s string) bool {
 
 // loadPool returns the pool for a user operation.
 func (s *Service) loadPool(ctx context.Context, id string) (poolView, error) {
-	p, err := s.getPool(ctx, id)
+	rec, err := s.store.GetUserPool(ctx, id)
+	if err != nil {
+		return poolView{}, storeErr(err, func() error { return poolNotFound(id) })
+	}
+	p, err := s.decodePool(rec)
 	if err != nil {
 		return poolView{}, err
 	}
-	return poolView{p}, nil
+	return poolView{p, mfaOf(rec.Settings)}, nil
 }
 
 func userNotFound() error { return api.NewUserNotFoundException("User does not exist.") }

@@ -15,3 +15,12 @@ func runAuthConformance(t *testing.T, b backend) {
 
 func TestAuthConformanceSQLite(t *testing.T)   { runAuthConformance(t, sqliteBackend()) }
 func TestAuthConformancePostgres(t *testing.T) { runAuthConformance(t, postgresBackend(t)) }
+
+func runDeviceConformance(t *testing.T, b backend) {
+	storetest.RunDevices(t, func(t *testing.T) store.Store {
+		return openStore(t, Config{DSN: b.newDSN(t)})
+	})
+}
+
+func TestDeviceConformanceSQLite(t *testing.T)   { runDeviceConformance(t, sqliteBackend()) }
+func TestDeviceConformancePostgres(t *testing.T) { runDeviceConformance(t, postgresBackend(t)) }

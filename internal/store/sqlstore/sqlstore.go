@@ -65,9 +65,11 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// sqliteMmapSize is the mmap_size of SQLite connections: 1 GiB of address
-// space on 64-bit platforms, none where address space is scarce.
-const sqliteMmapSize = (1 << 30) * (strconv.IntSize / 64)
+// sqliteMmapSize is the mmap_size of SQLite connections on 64-bit
+// platforms: the most SQLite allows (SQLITE_MAX_MMAP_SIZE, just under
+// 2 GiB, enough for about 1.8 million users); none where address space is
+// scarce.
+const sqliteMmapSize = 0x7fff0000 * (strconv.IntSize / 64)
 
 const (
 	defaultBusyTimeout = 5 * time.Second
