@@ -81,13 +81,15 @@ func applyPoolDefaults(p *poolSettings) {
 }
 
 // checkPoolSettings enforces Cognito's rules across pool settings, shared by
-// CreateUserPool and UpdateUserPool.
-func checkPoolSettings(p *poolSettings) error {
+// CreateUserPool and UpdateUserPool; m is the pool's MFA configuration
+// (SetUserPoolMfaConfig), under which TOTP or email MFA need no SMS.
+func checkPoolSettings(p *poolSettings, m *poolMFA) error {
 	if len(p.AliasAttributes) > 0 && len(p.UsernameAttributes) > 0 {
 		return invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User pool.")
 	}
 	mfa := deref(p.MfaConfiguration)
-	if (mfa == api.UserPoolMfaTypeOn || mfa == api.UserPoolMfaTypeOptional) && p.SmsConfiguration == nil {
+	otherFactor := m != nil && (m.SoftwareToken || m.Email != nil)
+	if (mfa == api.UserPoolMfaTypeOn || mfa == api.UserPoolMfaTypeOptional) && p.SmsConfiguration == nil && !otherFactor {
 		return invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
 	}
 	if slices.Contains(p.AutoVerifiedAttributes, api.VerifiedAttributeTypePhoneNumber) && p.SmsConfiguration == nil {

@@ -25,7 +25,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *api.CreateUserPoolRequ
 	}
 	p.SchemaAttributes = schema
 	applyPoolDefaults(&p)
-	if err := checkPoolSettings(&p); err != nil {
+	if err := checkPoolSettings(&p, nil); err != nil {
 		return nil, err
 	}
 	n, err := s.store.CountUserPools(ctx)
@@ -93,7 +93,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolRequ
 			p.UserAttributeUpdateSettings = old.UserAttributeUpdateSettings
 		}
 		applyPoolDefaults(&p)
-		if err := checkPoolSettings(&p); err != nil {
+		if err := checkPoolSettings(&p, mfaOf(rec.Settings)); err != nil {
 			return err
 		}
 		doc, err := encodePool(&p, rec.Settings)

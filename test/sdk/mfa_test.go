@@ -340,3 +340,19 @@ func TestRememberedDevices(t *testing.T) {
 	_, err = a.idp.AdminGetDevice(a.ctx, &idp.AdminGetDeviceInput{UserPoolId: &a.pool, Username: aws.String("sam"), DeviceKey: &dev.DeviceKey})
 	apiErr(t, err, "ResourceNotFoundException", "Device does not exist.")
 }
+
+func TestUpdateUserPoolKeepsTOTPOnlyMFA(t *testing.T) {
+	e := newEnv(t)
+	pool := newPool(t, e, nil)
+	_, err := e.idp.SetUserPoolMfaConfig(e.ctx, &idp.SetUserPoolMfaConfigInput{UserPoolId: &pool, MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})
+	ok(t, err)
+	// With TOTP configured, OPTIONAL MFA needs no SMS configuration.
+	_, err = e.idp.UpdateUserPool(e.ctx, &idp.UpdateUserPoolInput{UserPoolId: &pool, MfaConfiguration: types.UserPoolMfaTypeOptional})
+	ok(t, err)
+	g, err := e.idp.GetUserPoolMfaConfig(e.ctx, &idp.GetUserPoolMfaConfigInput{UserPoolId: &pool})
+	ok(t, err)
+	if g.MfaConfiguration != types.UserPoolMfaTypeOptional || !g.SoftwareTokenMfaConfiguration.Enabled {
+		t.Fatalf("after UpdateUserPool: %+v", g)
+	}
+}
