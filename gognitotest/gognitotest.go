@@ -73,6 +73,10 @@ func WithCredentials(accessKeyID, secretAccessKey string) Option {
 	}
 }
 
+// WithPublicURL sets the externally visible base URL of the server (token
+// issuers, discovery documents, links in messages).
+func WithPublicURL(url string) Option { return func(o *options) { o.cfg.PublicURL = url } }
+
 // WithCognitoIssuer makes tokens carry Cognito's own issuer URL
 // (https://cognito-idp.<region>.amazonaws.com/<poolId>) instead of this
 // server's, so that verifier code configured for Cognito accepts them.

@@ -15,6 +15,8 @@ import (
 type KeySource interface {
 	PublicKeys(ctx context.Context, poolID string) ([]tokens.PublicKey, error)
 	Issuer(ctx context.Context, poolID string) string
+	// BaseURL is the public base URL of this server.
+	BaseURL(ctx context.Context) string
 }
 
 // JWKS serves GET /{poolId}/.well-known/jwks.json.
@@ -41,7 +43,7 @@ func OpenIDConfiguration(src KeySource, logger *slog.Logger) http.Handler {
 			return
 		}
 		issuer := src.Issuer(ctx, pool)
-		base := "http://" + r.Host
+		base := src.BaseURL(ctx)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(tokens.OpenIDConfiguration(tokens.Discovery{
 			Issuer:                issuer,

@@ -71,6 +71,9 @@ func checkAttributeWrites(p poolView, attrs []api.AttributeType, w writer, creat
 		if !creating && !deref(def.Mutable) {
 			return invalidParameter("user.%s: Attribute cannot be updated.", name)
 		}
+		if value == "" {
+			continue // an empty value deletes the attribute
+		}
 		if err := checkAttributeValue(def, name, value); err != nil {
 			return err
 		}

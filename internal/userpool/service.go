@@ -142,6 +142,10 @@ func deref[T any](p *T) T {
 	return *p
 }
 
+// BaseURL is the base of URLs back to this server: the configured public
+// URL, else http:// and the host the request addressed.
+func (s *Service) BaseURL(ctx context.Context) string { return s.baseURL(ctx) }
+
 // baseURL is the base of links back to this server.
 func (s *Service) baseURL(ctx context.Context) string {
 	if s.public != "" {

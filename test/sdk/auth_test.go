@@ -1,6 +1,8 @@
 package sdk
 
 import (
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +380,34 @@ func TestSignInWithEmailUsernameAndAlias(t *testing.T) {
 		if _, err := a.passwordAuth("WES@example.com", testPassword); mode == "username-attributes" && err == nil {
 			t.Fatalf("%s: a case-sensitive pool accepted a differently cased email", mode)
 		}
+	}
+}
+
+func TestDeleteUserAttributesOfEveryType(t *testing.T) {
+	a := newAuthEnv(t, newEnv(t), nil)
+	out, err := a.passwordAuth("sam", testPassword)
+	ok(t, err)
+	_, err = a.idp.DeleteUserAttributes(a.ctx, &idp.DeleteUserAttributesInput{AccessToken: out.AuthenticationResult.AccessToken,
+		UserAttributeNames: []string{"email", "email_verified"}})
+	ok(t, err)
+	g, err := a.idp.AdminGetUser(a.ctx, &idp.AdminGetUserInput{UserPoolId: &a.pool, Username: aws.String("sam")})
+	ok(t, err)
+	if m := attrMap(g.UserAttributes); m["email"] != "" || m["email_verified"] != "" {
+		t.Fatalf("attributes not deleted: %v", m)
+	}
+}
+
+func TestDiscoveryUsesPublicURL(t *testing.T) {
+	srv := gognitotest.Start(t, gognitotest.WithPublicURL("https://auth.example.com"))
+	e := envFor(t, srv, "us-east-1")
+	pool := newPool(t, e, nil)
+	resp, err := http.Get(srv.URL + "/" + pool + "/.well-known/openid-configuration")
+	ok(t, err)
+	defer resp.Body.Close()
+	var doc map[string]any
+	ok(t, json.NewDecoder(resp.Body).Decode(&doc))
+	if doc["issuer"] != "https://auth.example.com/"+pool || doc["jwks_uri"] != "https://auth.example.com/"+pool+"/.well-known/jwks.json" ||
+		!strings.HasPrefix(doc["token_endpoint"].(string), "https://auth.example.com/") {
+		t.Fatalf("discovery %v", doc)
 	}
 }

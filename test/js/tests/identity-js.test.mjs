@@ -87,7 +87,7 @@ test('use case 1: userPool.signUp registers an unconfirmed user and reports wher
 
   const user = await getUser('jane');
   assert.equal(user.UserStatus, 'UNCONFIRMED');
-  assert.deepEqual(attrs(user.UserAttributes), { sub: result.userSub, email: 'jane@example.com', given_name: 'Jane' });
+  assert.deepEqual(attrs(user.UserAttributes), { sub: result.userSub, email: 'jane@example.com', email_verified: 'false', given_name: 'Jane' });
 
   const message = await latestMessage(server.endpoint, 'jane@example.com');
   assert.equal(message.username, 'jane');

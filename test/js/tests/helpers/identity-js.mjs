@@ -63,3 +63,150 @@ export async function rejectsWithCode(promise, { code, message }) {
   else if (message !== undefined) assert.equal(error.message, message);
   return error;
 }
+
+/**
+ * A Storage for the library (setItem, getItem, removeItem, clear) that keeps
+ * its items in this object, so that each pool or user given one has its own
+ * cache of tokens instead of the library's process-wide MemoryStorage.
+ */
+export class MemoryStorage {
+  #items = new Map();
+
+  setItem(key, value) { this.#items.set(key, String(value)); }
+
+  getItem(key) { return this.#items.has(key) ? this.#items.get(key) : null; }
+
+  removeItem(key) { this.#items.delete(key); }
+
+  clear() { this.#items.clear(); }
+
+  /** The stored keys, sorted. */
+  keys() { return [...this.#items.keys()].sort(); }
+}
+
+/**
+ * cognitoUser.authenticateUser(authDetails, callbacks) as a promise: resolves
+ * to { callback: 'onSuccess', session, userConfirmationNecessary } or
+ * { callback: 'newPasswordRequired', userAttributes, requiredAttributes };
+ * rejects with onFailure's error, or with an Error naming any other
+ * challenge callback the library called.
+ */
+export function authenticateUser(cognitoUser, authDetails) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.authenticateUser(authDetails, authCallbacks(resolve, reject));
+  });
+}
+
+/** cognitoUser.completeNewPasswordChallenge(newPassword, requiredAttributes, callbacks) as a promise; see authenticateUser. */
+export function completeNewPasswordChallenge(cognitoUser, newPassword, requiredAttributes = {}) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.completeNewPasswordChallenge(newPassword, requiredAttributes, authCallbacks(resolve, reject));
+  });
+}
+
+function authCallbacks(resolve, reject) {
+  const unexpected = (name) => (...args) => reject(new Error(`unexpected ${name} callback: ${JSON.stringify(args)}`));
+  return {
+    onSuccess: (session, userConfirmationNecessary) => resolve({ callback: 'onSuccess', session, userConfirmationNecessary }),
+    onFailure: reject,
+    newPasswordRequired: (userAttributes, requiredAttributes) => resolve({ callback: 'newPasswordRequired', userAttributes, requiredAttributes }),
+    mfaRequired: unexpected('mfaRequired'),
+    totpRequired: unexpected('totpRequired'),
+    mfaSetup: unexpected('mfaSetup'),
+    selectMFAType: unexpected('selectMFAType'),
+    customChallenge: unexpected('customChallenge'),
+  };
+}
+
+// Turns a method taking a Node-style callback (err, result) as its last
+// argument into a promise of the result.
+function nodeStyle(call) {
+  return new Promise((resolve, reject) => call((err, result) => (err ? reject(err) : resolve(result))));
+}
+
+// Turns a method taking { onSuccess, onFailure } into a promise of onSuccess's argument.
+function successStyle(call) {
+  return new Promise((resolve, reject) => call({ onSuccess: resolve, onFailure: reject }));
+}
+
+/** cognitoUser.getUserAttributes(cb); resolves to the CognitoUserAttribute list. */
+export const getUserAttributes = (cognitoUser) => nodeStyle((cb) => cognitoUser.getUserAttributes(cb));
+
+/** cognitoUser.getUserData(cb, params); resolves to the GetUser answer. */
+export const getUserData = (cognitoUser, params) => nodeStyle((cb) => cognitoUser.getUserData(cb, params));
+
+/** cognitoUser.updateAttributes(attributes, cb); resolves to { result: 'SUCCESS', data } (data: the service's answer). */
+export function updateAttributes(cognitoUser, attributes) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.updateAttributes(attributes, (err, result, data) => (err ? reject(err) : resolve({ result, data })));
+  });
+}
+
+/** cognitoUser.deleteAttributes(names, cb); resolves to 'SUCCESS'. */
+export const deleteAttributes = (cognitoUser, names) => nodeStyle((cb) => cognitoUser.deleteAttributes(names, cb));
+
+/** cognitoUser.changePassword(oldPassword, newPassword, cb); resolves to 'SUCCESS'. */
+export const changePassword = (cognitoUser, oldPassword, newPassword) =>
+  nodeStyle((cb) => cognitoUser.changePassword(oldPassword, newPassword, cb));
+
+/** cognitoUser.deleteUser(cb); resolves to 'SUCCESS'. */
+export const deleteUser = (cognitoUser) => nodeStyle((cb) => cognitoUser.deleteUser(cb));
+
+/** cognitoUser.refreshSession(refreshToken, cb); resolves to the new CognitoUserSession. */
+export const refreshSession = (cognitoUser, refreshToken) => nodeStyle((cb) => cognitoUser.refreshSession(refreshToken, cb));
+
+/** cognitoUser.getSession(cb); resolves to the (cached or refreshed) CognitoUserSession. */
+export const getSession = (cognitoUser) => nodeStyle((cb) => cognitoUser.getSession(cb));
+
+/** cognitoUser.signOut(cb), which revokes the refresh token before clearing the cache; resolves when done. */
+export const signOutRevoking = (cognitoUser) => new Promise((resolve, reject) => {
+  cognitoUser.signOut((err) => (err ? reject(err) : resolve()));
+});
+
+/** cognitoUser.globalSignOut({ onSuccess, onFailure }); resolves to onSuccess's argument ('SUCCESS'). */
+export const globalSignOut = (cognitoUser) => successStyle((cb) => cognitoUser.globalSignOut(cb));
+
+/** cognitoUser.verifyAttribute(name, code, { onSuccess, onFailure }); resolves to 'SUCCESS'. */
+export const verifyAttribute = (cognitoUser, name, code) => successStyle((cb) => cognitoUser.verifyAttribute(name, code, cb));
+
+/**
+ * cognitoUser.getAttributeVerificationCode(name, { onSuccess, onFailure,
+ * inputVerificationCode }): resolves to { callback, data } naming the
+ * success callback the library called (inputVerificationCode only offered
+ * when withInput is true).
+ */
+export function getAttributeVerificationCode(cognitoUser, name, { withInput = true } = {}) {
+  return new Promise((resolve, reject) => {
+    const callbacks = {
+      onSuccess: (data) => resolve({ callback: 'onSuccess', data }),
+      onFailure: reject,
+    };
+    if (withInput) callbacks.inputVerificationCode = (data) => resolve({ callback: 'inputVerificationCode', data });
+    cognitoUser.getAttributeVerificationCode(name, callbacks);
+  });
+}
+
+/**
+ * Replaces the global fetch (which the library uses) while fn runs and
+ * records each request as { target, body } (target: the operation, without
+ * the service prefix; body: the parsed JSON request). Resolves to
+ * { result, requests }.
+ */
+export async function recordRequests(fn) {
+  const realFetch = globalThis.fetch;
+  const requests = [];
+  globalThis.fetch = (url, options) => {
+    const target = options?.headers?.['X-Amz-Target'];
+    requests.push({
+      target: target?.replace(/^AWSCognitoIdentityProviderService\./, ''),
+      body: typeof options?.body === 'string' ? JSON.parse(options.body) : undefined,
+    });
+    return realFetch(url, options);
+  };
+  try {
+    const result = await fn();
+    return { result, requests };
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
