@@ -219,11 +219,7 @@ func (s *Service) resendInvitation(ctx context.Context, p poolView, in *api.Admi
 
 // AdminGetUser returns a user.
 func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminGetUserRequest) (*api.AdminGetUserResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	_, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -243,11 +239,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminGetUserRequest)
 
 // AdminDeleteUser deletes a user.
 func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminDeleteUserRequest) (*api.AdminDeleteUserOutput, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -382,11 +374,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUser
 
 // AdminConfirmSignUp confirms an UNCONFIRMED user without a code.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSignUpRequest) (*api.AdminConfirmSignUpResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -298,11 +298,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *api.GlobalSignOutReques
 
 // AdminUserGlobalSignOut signs a user out of every device.
 func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *api.AdminUserGlobalSignOutRequest) (*api.AdminUserGlobalSignOutResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}

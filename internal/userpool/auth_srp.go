@@ -109,7 +109,7 @@ func (s *Service) passwordVerifier(ctx context.Context, st authStep) (authOutcom
 		return authOutcome{}, api.NewNotAuthorizedException("Invalid TIMESTAMP.")
 	}
 	err = s.checkPasswordAttempt(ctx, p, u, func(*userData) bool {
-		return verifyClaim(p.id(), d, st.params)
+		return verifySRPClaim(d, poolName(p.id()), d.Username, st.params)
 	})
 	if err != nil {
 		return authOutcome{}, err
@@ -117,9 +117,11 @@ func (s *Service) passwordVerifier(ctx context.Context, st authStep) (authOutcom
 	return s.afterPassword(ctx, st, u, s.clock())
 }
 
-// verifyClaim recomputes the SRP session key from the stored b, B, A and
-// verifier and checks the client's HMAC over the claim.
-func verifyClaim(poolID string, d sessionData, params map[string]string) bool {
+// verifySRPClaim recomputes the SRP session key from the stored b, B, A
+// and verifier and checks the client's HMAC over the claim. For users
+// poolName is the pool ID's name part and userID the username; for devices
+// they are the device group key and the device key.
+func verifySRPClaim(d sessionData, poolName, userID string, params map[string]string) bool {
 	b, err1 := srp.DecodeHex(d.SRPb)
 	B, err2 := srp.DecodeHex(d.SRPB)
 	v, err3 := srp.DecodeHex(d.Verifier)
@@ -138,5 +140,5 @@ func verifyClaim(poolID string, d sessionData, params map[string]string) bool {
 	if err != nil {
 		return false
 	}
-	return srp.VerifyPasswordClaim(key, poolName(poolID), d.Username, block, params["TIMESTAMP"], params["PASSWORD_CLAIM_SIGNATURE"])
+	return srp.VerifyPasswordClaim(key, poolName, userID, block, params["TIMESTAMP"], params["PASSWORD_CLAIM_SIGNATURE"])
 }

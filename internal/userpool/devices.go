@@ -147,7 +147,7 @@ func (s *Service) devicePasswordVerifier(ctx context.Context, st authStep, sessi
 	if err != nil {
 		return authOutcome{}, storeErr(err, func() error { return api.NewNotAuthorizedException("Invalid device key given.") })
 	}
-	if st.params["PASSWORD_CLAIM_SECRET_BLOCK"] != d.SecretBlock || !verifyDeviceClaim(dev, d, st.params) {
+	if st.params["PASSWORD_CLAIM_SECRET_BLOCK"] != d.SecretBlock || !verifySRPClaim(d, dev.GroupKey, dev.Key, st.params) {
 		return authOutcome{}, api.NewNotAuthorizedException("Incorrect username or password.")
 	}
 	u, err := s.store.GetUser(ctx, p.id(), sess.UserKey)
@@ -168,28 +168,6 @@ func (s *Service) devicePasswordVerifier(ctx context.Context, st authStep, sessi
 		authTime = *d.AuthTime
 	}
 	return s.secondFactor(ctx, st, u, authTime, &dev)
-}
-
-func verifyDeviceClaim(dev store.Device, d sessionData, params map[string]string) bool {
-	b, err1 := srp.DecodeHex(d.SRPb)
-	B, err2 := srp.DecodeHex(d.SRPB)
-	v, err3 := srp.DecodeHex(d.Verifier)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return false
-	}
-	server, err := srp.ResumeServerSession(v, b, B)
-	if err != nil {
-		return false
-	}
-	key, err := server.SessionKeyHex(d.SRPA)
-	if err != nil {
-		return false
-	}
-	block, err := srp.DecodeSecretBlock(params["PASSWORD_CLAIM_SECRET_BLOCK"])
-	if err != nil {
-		return false
-	}
-	return srp.VerifyPasswordClaim(key, dev.GroupKey, dev.Key, block, params["TIMESTAMP"], params["PASSWORD_CLAIM_SIGNATURE"])
 }
 
 // ConfirmDevice stores the device's SRP verifier so it can sign in with

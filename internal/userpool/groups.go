@@ -187,11 +187,7 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *api.AdminRem
 
 // AdminListGroupsForUser lists a user's groups.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *api.AdminListGroupsForUserRequest) (*api.AdminListGroupsForUserResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -213,11 +213,7 @@ func (s *Service) SetUserMFAPreference(ctx context.Context, in *api.SetUserMFAPr
 
 // AdminSetUserMFAPreference sets a user's MFA factors and preference.
 func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *api.AdminSetUserMFAPreferenceRequest) (*api.AdminSetUserMFAPreferenceResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -278,11 +274,7 @@ func (s *Service) SetUserSettings(ctx context.Context, in *api.SetUserSettingsRe
 
 // AdminSetUserSettings sets a user's legacy MFA options.
 func (s *Service) AdminSetUserSettings(ctx context.Context, in *api.AdminSetUserSettingsRequest) (*api.AdminSetUserSettingsResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -296,11 +288,7 @@ func (s *Service) AdminSetUserSettings(ctx context.Context, in *api.AdminSetUser
 
 // AdminDeleteSoftwareToken removes a user's TOTP factor.
 func (s *Service) AdminDeleteSoftwareToken(ctx context.Context, in *api.AdminDeleteSoftwareTokenRequest) (*api.AdminDeleteSoftwareTokenResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -276,11 +276,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 // AdminResetUserPassword invalidates the password (RESET_REQUIRED) and
 // sends a reset code.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminResetUserPasswordRequest) (*api.AdminResetUserPasswordResponse, error) {
-	p, err := s.loadPool(ctx, *in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, p, *in.Username)
+	p, u, err := s.adminUser(ctx, *in.UserPoolId, *in.Username)
 	if err != nil {
 		return nil, err
 	}
