@@ -73,6 +73,9 @@ func WithCredentials(accessKeyID, secretAccessKey string) Option {
 	}
 }
 
+// WithDataKey sets the base64 data key that encrypts secrets at rest.
+func WithDataKey(key string) Option { return func(o *options) { o.cfg.DataKey = key } }
+
 // WithPublicURL sets the externally visible base URL of the server (token
 // issuers, discovery documents, links in messages).
 func WithPublicURL(url string) Option { return func(o *options) { o.cfg.PublicURL = url } }

@@ -18,6 +18,7 @@ import (
 	"github.com/gognito/gognito/internal/httpserver"
 	"github.com/gognito/gognito/internal/ids"
 	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/secretbox"
 	"github.com/gognito/gognito/internal/sigv4"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlstore"
@@ -63,6 +64,18 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	gen := ids.New(cfg.IDSeed)
+	var dataKey []byte
+	if cfg.DataKey != "" {
+		if dataKey, err = secretbox.ParseKey(cfg.DataKey); err != nil {
+			_ = st.Close()
+			return nil, fmt.Errorf("data_key: %w", err)
+		}
+	}
+	box, err := secretbox.New(dataKey)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	sender, err := newSender(cfg, st, opts.Logger)
 	if err != nil {
 		_ = st.Close()
@@ -70,7 +83,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	pools := userpool.New(userpool.Options{
 		Store: st, IDs: gen, Now: opts.Now, AccountID: cfg.AccountID, Logger: opts.Logger, Sender: sender,
-		PublicURL: cfg.PublicBaseURL(), CognitoIssuer: cfg.Issuer == "cognito",
+		PublicURL: cfg.PublicBaseURL(), CognitoIssuer: cfg.Issuer == "cognito", Secrets: box,
 	})
 	router := awsjson.NewRouter(awsjson.RouterOptions{
 		Services: []*awsjson.Service{

@@ -64,6 +64,7 @@ const (
 	EnvEmailWebhookURL = "GOGNITO_EMAIL_WEBHOOK_URL"
 	EnvInboxToken      = "GOGNITO_INBOX_TOKEN"
 	EnvIssuer          = "GOGNITO_ISSUER"
+	EnvDataKey         = "GOGNITO_DATA_KEY"
 )
 
 // Config is the complete runtime configuration of a Gognito server.
@@ -109,6 +110,10 @@ type Config struct {
 	// email as a JSON POST.
 	SMSWebhookURL   string `yaml:"sms_webhook_url"`
 	EmailWebhookURL string `yaml:"email_webhook_url"`
+	// DataKey is the base64 of a 32-byte key that encrypts secrets at rest
+	// (TOTP keys). Required in production mode; without it (development)
+	// they are stored in clear.
+	DataKey string `yaml:"data_key"`
 	// Issuer is "local" (tokens' iss is this server's public URL and the
 	// pool ID) or "cognito" (https://cognito-idp.<region>.amazonaws.com/<pool>,
 	// so that code verifying Cognito tokens accepts them unchanged).
@@ -244,6 +249,7 @@ func ApplyEnv(c *Config, getenv func(string) string) error {
 		{EnvEmailWebhookURL, &c.EmailWebhookURL},
 		{EnvInboxToken, &c.InboxToken},
 		{EnvIssuer, &c.Issuer},
+		{EnvDataKey, &c.DataKey},
 	}
 	for _, s := range strs {
 		if v := getenv(s.env); v != "" {

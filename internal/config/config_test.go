@@ -330,9 +330,16 @@ func TestValidate(t *testing.T) {
 		{name: "mode production", mutate: func(c *Config) {
 			c.Mode = "production"
 			c.Credentials = []Credential{{AccessKeyID: "AKID", SecretAccessKey: "s"}}
+			c.DataKey = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
 		}},
-		{name: "production without credentials", mutate: func(c *Config) { c.Mode = ModeProduction },
+		{name: "production without credentials", mutate: func(c *Config) { c.Mode = ModeProduction; c.DataKey = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=" },
 			want: []string{`credentials: at least one access key is required in production mode, so that IAM-authorized operations are verified with SigV4`}},
+		{name: "production without data key", mutate: func(c *Config) {
+			c.Mode = ModeProduction
+			c.Credentials = []Credential{{AccessKeyID: "AKID", SecretAccessKey: "s"}}
+		}, want: []string{`data_key: is required in production mode (base64 of 32 random bytes, e.g. openssl rand -base64 32)`}},
+		{name: "short data key", mutate: func(c *Config) { c.DataKey = "AQID" },
+			want: []string{`data_key: the data key must decode to 32 bytes, got 3`}},
 		{name: "mode bad", mutate: func(c *Config) { c.Mode = "prod" },
 			want: []string{`mode "prod": must be development or production`}},
 
@@ -372,6 +379,7 @@ func TestValidate(t *testing.T) {
 			c.IDSeed = 7
 			c.Mode = ModeProduction
 			c.Credentials = []Credential{{AccessKeyID: "AKID", SecretAccessKey: "s"}}
+			c.DataKey = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
 		},
 			want: []string{`id_seed 7: must be 0 in production mode (deterministic IDs are for tests)`}},
 

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/gognito/gognito/internal/secretbox"
 	"io/fs"
 	"net"
 	"net/url"
@@ -90,6 +91,14 @@ func (c Config) Validate() error {
 		add("shutdown_timeout", c.ShutdownTimeout, "must be positive")
 	}
 	c.validateCredentials(add)
+	switch {
+	case c.DataKey != "":
+		if _, err := secretbox.ParseKey(c.DataKey); err != nil {
+			add("data_key", nil, "%v", err)
+		}
+	case c.Mode == ModeProduction:
+		add("data_key", nil, "is required in production mode (base64 of 32 random bytes, e.g. openssl rand -base64 32)")
+	}
 	if c.Issuer != "" && c.Issuer != "local" && c.Issuer != "cognito" {
 		add("issuer", c.Issuer, "must be local or cognito")
 	}

@@ -146,8 +146,12 @@ func (s *Service) answerFactor(ctx context.Context, st authStep, factor, session
 	}
 	ok := false
 	if factor == factorTOTP {
-		_, err = s.updateUser(ctx, p, u, func(_ *store.User, ud *userData) error {
-			step, good := mfa.Verify(ud.MFA.TOTPSecret, code, s.clock(), ud.MFA.TOTPLastStep)
+		_, err = s.updateUser(ctx, p, u, func(rec *store.User, ud *userData) error {
+			secret, err := s.secrets.Open(ud.MFA.TOTPSecret, totpContext(p, *rec))
+			if err != nil {
+				return err
+			}
+			step, good := mfa.Verify(secret, code, s.clock(), ud.MFA.TOTPLastStep)
 			if good {
 				ud.MFA.TOTPLastStep, ok = step, true
 			}

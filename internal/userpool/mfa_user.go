@@ -96,8 +96,12 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, in *api.AssociateS
 	if err != nil {
 		return nil, err
 	}
+	sealed, err := s.secrets.Seal(secret, totpContext(p, u))
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.updateUser(ctx, p, u, func(_ *store.User, d *userData) error {
-		d.MFA.TOTPPending = secret
+		d.MFA.TOTPPending = sealed
 		return nil
 	}); err != nil {
 		return nil, err
@@ -122,16 +126,19 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 	}
 	var verified bool
 	_, err = s.updateUser(ctx, p, u, func(_ *store.User, d *userData) error {
-		secret := d.MFA.TOTPPending
-		if secret == "" {
+		if d.MFA.TOTPPending == "" {
 			return api.NewInvalidParameterException("Software token is not associated with the user.")
+		}
+		secret, err := s.secrets.Open(d.MFA.TOTPPending, totpContext(p, u))
+		if err != nil {
+			return err
 		}
 		step, ok := mfa.Verify(secret, *in.UserCode, s.clock(), 0)
 		verified = ok
 		if !ok {
 			return nil
 		}
-		d.MFA.TOTPSecret, d.MFA.TOTPPending, d.MFA.TOTPEnabled, d.MFA.TOTPLastStep = secret, "", true, step
+		d.MFA.TOTPSecret, d.MFA.TOTPPending, d.MFA.TOTPEnabled, d.MFA.TOTPLastStep = d.MFA.TOTPPending, "", true, step
 		d.MFA.TOTPName = deref(in.FriendlyDeviceName)
 		if d.MFA.Preferred == "" && len(d.MFA.enabledFactors()) == 1 {
 			d.MFA.Preferred = factorTOTP
@@ -159,6 +166,9 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 	}
 	return out, nil
 }
+
+// totpContext binds a sealed TOTP key to its pool and user.
+func totpContext(p poolView, u store.User) string { return "totp:" + p.id() + ":" + u.Sub }
 
 // mfaPreference is the request of SetUserMFAPreference and its admin twin.
 type mfaPreference struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/gognito/gognito/internal/awsjson"
 	"github.com/gognito/gognito/internal/ids"
 	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/secretbox"
 	"github.com/gognito/gognito/internal/store"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	// (https://cognito-idp.<region>.amazonaws.com/<poolId>), so that
 	// verifier code written for Cognito accepts them unchanged.
 	CognitoIssuer bool
+	// Secrets seals secrets kept at rest (TOTP keys); nil keeps them in
+	// clear (development).
+	Secrets *secretbox.Box
 }
 
 // Service implements the User Pools operations. Operations it does not
@@ -50,6 +54,7 @@ type Service struct {
 
 	cognitoIssuer bool
 	keys          keyCache
+	secrets       *secretbox.Box
 }
 
 var _ api.Service = (*Service)(nil)
@@ -65,7 +70,10 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender, public: strings.TrimRight(o.PublicURL, "/"), cognitoIssuer: o.CognitoIssuer}
+	if o.Secrets == nil {
+		o.Secrets, _ = secretbox.New(nil)
+	}
+	return &Service{store: o.Store, ids: o.IDs, now: o.Now, account: o.AccountID, log: o.Logger, sender: o.Sender, public: strings.TrimRight(o.PublicURL, "/"), cognitoIssuer: o.CognitoIssuer, secrets: o.Secrets}
 }
 
 // clock returns the current time at the millisecond precision the wire keeps.

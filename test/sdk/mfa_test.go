@@ -2,6 +2,8 @@ package sdk
 
 import (
 	"crypto/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -355,4 +357,33 @@ func TestUpdateUserPoolKeepsTOTPOnlyMFA(t *testing.T) {
 	if g.MfaConfiguration != types.UserPoolMfaTypeOptional || !g.SoftwareTokenMfaConfiguration.Enabled {
 		t.Fatalf("after UpdateUserPool: %+v", g)
 	}
+}
+
+// With a data key the TOTP secret is stored encrypted: it appears nowhere
+// in the database files, and sign-in with TOTP still works.
+func TestTOTPSecretEncryptedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, gognitotest.WithDataDir(dir), gognitotest.WithDataKey("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="))
+	a := newAuthEnv(t, e, nil)
+	_, err := a.idp.SetUserPoolMfaConfig(a.ctx, &idp.SetUserPoolMfaConfigInput{UserPoolId: &a.pool, MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})
+	ok(t, err)
+	first, err := a.passwordAuth("sam", testPassword)
+	ok(t, err)
+	secret := a.enableTOTP(t, first.AuthenticationResult.AccessToken, time.Now())
+	files, err := os.ReadDir(dir)
+	ok(t, err)
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(dir, f.Name()))
+		ok(t, err)
+		if strings.Contains(string(b), secret) {
+			t.Fatalf("the TOTP secret is stored in clear in %s", f.Name())
+		}
+	}
+	out, err := a.passwordAuth("sam", testPassword)
+	ok(t, err)
+	code, _ := mfa.Code(secret, time.Now().Add(30*time.Second))
+	_, err = a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": code}})
+	ok(t, err)
 }
