@@ -305,10 +305,11 @@ func (s *Service) afterPassword(ctx context.Context, st authStep, u store.User, 
 	if err != nil {
 		return authOutcome{}, err
 	}
-	if dev != nil {
+	if dev != nil && dev.Remembered && st.client.pool.remembersPastMFA() {
+		// A remembered device proves itself instead of a second factor.
 		return s.deviceChallenge(ctx, st, u, authTime, dev)
 	}
-	return s.secondFactor(ctx, st, u, authTime, nil)
+	return s.secondFactor(ctx, st, u, authTime, dev)
 }
 
 // newPasswordChallenge asks a user with a temporary password for a new one

@@ -42,9 +42,6 @@ func availableFactors(p poolView, u store.User, d userData) (factors []string, s
 // secondFactor decides what follows a proven password: tokens, an MFA
 // challenge, factor selection or MFA setup. A remembered device skips MFA.
 func (s *Service) secondFactor(ctx context.Context, st authStep, u store.User, authTime time.Time, dev *store.Device) (authOutcome, error) {
-	if dev != nil && dev.Remembered {
-		return s.signedIn(ctx, st.client, u, authTime, dev.Key)
-	}
 	d, err := decodeUserData(&u)
 	if err != nil {
 		return authOutcome{}, err
@@ -61,7 +58,7 @@ func (s *Service) secondFactor(ctx context.Context, st authStep, u store.User, a
 		if deref(st.client.pool.MfaConfiguration) == api.UserPoolMfaTypeOn {
 			return authOutcome{}, api.NewMFAMethodNotFoundException("No MFA mechanism registered in the account.")
 		}
-		return s.signedIn(ctx, st.client, u, authTime, base.DeviceKey)
+		return s.afterSecondFactor(ctx, st, u, authTime, base.DeviceKey, "")
 	case d.MFA.Preferred != "" && slices.Contains(factors, d.MFA.Preferred):
 		return s.factorChallenge(ctx, st, u, d.MFA.Preferred, base)
 	case len(factors) == 1:
@@ -73,7 +70,12 @@ func (s *Service) secondFactor(ctx context.Context, st authStep, u store.User, a
 
 // challenge opens a session for the next challenge and returns it.
 func (s *Service) challenge(ctx context.Context, st authStep, u store.User, name string, data sessionData, params map[string]string) (authOutcome, error) {
-	session := newOpaque(96)
+	return s.challengeAs(ctx, st, u, name, newOpaque(96), data, params)
+}
+
+// challengeAs is challenge under a given session string: the one the
+// client already holds, when a step continues the same sign-in session.
+func (s *Service) challengeAs(ctx context.Context, st authStep, u store.User, name, session string, data sessionData, params map[string]string) (authOutcome, error) {
 	if err := s.openSession(ctx, st.client, u.Key, name, session, data); err != nil {
 		return authOutcome{}, err
 	}
@@ -174,7 +176,7 @@ func (s *Service) answerFactor(ctx context.Context, st authStep, factor, session
 		}
 		return authOutcome{}, api.NewCodeMismatchException("Invalid code received for user")
 	}
-	return s.finishMFA(ctx, st, u, d)
+	return s.finishMFA(ctx, st, u, d, session)
 }
 
 // reopen stores a session again under the same key (another try).
@@ -188,13 +190,36 @@ func (s *Service) reopen(ctx context.Context, c appClient, sess store.AuthSessio
 	return s.store.CreateAuthSession(ctx, sess)
 }
 
-// finishMFA issues tokens once the second factor is proven.
-func (s *Service) finishMFA(ctx context.Context, st authStep, u store.User, d sessionData) (authOutcome, error) {
+// finishMFA goes on once the second factor is proven; session is the
+// session string of the answered challenge.
+func (s *Service) finishMFA(ctx context.Context, st authStep, u store.User, d sessionData, session string) (authOutcome, error) {
 	authTime := s.clock()
 	if d.AuthTime != nil {
 		authTime = *d.AuthTime
 	}
-	return s.signedIn(ctx, st.client, u, authTime, d.DeviceKey)
+	return s.afterSecondFactor(ctx, st, u, authTime, d.DeviceKey, session)
+}
+
+// afterSecondFactor ends a sign-in whose factors are proven: a known device
+// still proves itself with DEVICE_SRP_AUTH (as Cognito asks after MFA),
+// otherwise tokens. The device challenge continues the session the client
+// holds (session; "" for a new one): clients answer it with the session of
+// the MFA step.
+func (s *Service) afterSecondFactor(ctx context.Context, st authStep, u store.User, authTime time.Time, deviceKey, session string) (authOutcome, error) {
+	if deviceKey != "" {
+		dev, err := s.knownDevice(ctx, st.client.pool, u, deviceKey)
+		if err != nil {
+			return authOutcome{}, err
+		}
+		if dev != nil {
+			if session == "" {
+				session = newOpaque(96)
+			}
+			data := sessionData{Username: u.Username, AuthTime: &authTime, Admin: st.admin, DeviceKey: dev.Key}
+			return s.challengeAs(ctx, st, u, string(api.ChallengeNameTypeDeviceSrpAuth), session, data, map[string]string{})
+		}
+	}
+	return s.signedIn(ctx, st.client, u, authTime, "")
 }
 
 // selectMFAType answers SELECT_MFA_TYPE: the chosen factor's challenge.
@@ -225,6 +250,7 @@ type mfaSetup struct {
 	client appClient
 	sess   store.AuthSession
 	data   sessionData
+	key    string // the session string the caller holds
 }
 
 // takeSetupSession consumes an MFA_SETUP session given to the software
@@ -245,7 +271,13 @@ func (s *Service) takeSetupSession(ctx context.Context, session string) (*mfaSet
 	if err := json.Unmarshal(sess.Data, &d); err != nil {
 		return nil, err
 	}
-	return &mfaSetup{client: c, sess: sess, data: d}, nil
+	return &mfaSetup{client: c, sess: sess, data: d, key: session}, nil
+}
+
+// restoreSetupSession puts the MFA_SETUP state back under the session
+// string the caller holds, so that it can try again.
+func (s *Service) restoreSetupSession(ctx context.Context, m *mfaSetup) error {
+	return s.reopen(ctx, m.client, m.sess, m.key, m.data)
 }
 
 // reopenSetupSession stores the MFA_SETUP state under a new session string.
@@ -278,5 +310,5 @@ func (s *Service) finishSetup(ctx context.Context, st authStep, session string) 
 	if !ud.MFA.TOTPEnabled {
 		return authOutcome{}, api.NewInvalidParameterException("MFA setup is not complete: verify a software token first.")
 	}
-	return s.finishMFA(ctx, st, u, d)
+	return s.finishMFA(ctx, st, u, d, session)
 }

@@ -34,6 +34,12 @@ func encodeDevice(d *store.Device, dd deviceData) {
 // tracksDevices reports whether the pool remembers devices.
 func (p poolView) tracksDevices() bool { return p.DeviceConfiguration != nil }
 
+// remembersPastMFA reports whether a remembered device may sign in without
+// MFA (DeviceConfiguration.ChallengeRequiredOnNewDevice).
+func (p poolView) remembersPastMFA() bool {
+	return p.DeviceConfiguration != nil && deref(p.DeviceConfiguration.ChallengeRequiredOnNewDevice)
+}
+
 // newDevice registers the device a sign-in will announce in
 // NewDeviceMetadata; it becomes usable once ConfirmDevice sets its verifier.
 func (s *Service) newDevice(ctx context.Context, p poolView, u store.User) (store.Device, error) {
@@ -167,7 +173,9 @@ func (s *Service) devicePasswordVerifier(ctx context.Context, st authStep, sessi
 	if d.AuthTime != nil {
 		authTime = *d.AuthTime
 	}
-	return s.secondFactor(ctx, st, u, authTime, &dev)
+	// The device challenge comes after any second factor (or replaces it for
+	// a remembered device): the sign-in is complete.
+	return s.signedIn(ctx, st.client, u, authTime, dev.Key)
 }
 
 // ConfirmDevice stores the device's SRP verifier so it can sign in with

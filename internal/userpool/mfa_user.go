@@ -150,7 +150,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 	}
 	if !verified {
 		if setup != nil {
-			if _, err := s.reopenSetupSession(ctx, setup); err != nil {
+			if err := s.restoreSetupSession(ctx, setup); err != nil {
 				return nil, err
 			}
 		}

@@ -202,6 +202,9 @@ func TestMFASetupDuringSignIn(t *testing.T) {
 	}
 	assoc, err := a.idp.AssociateSoftwareToken(a.ctx, &idp.AssociateSoftwareTokenInput{Session: out.Session})
 	ok(t, err)
+	// A wrong code leaves the session usable for another try.
+	_, err = a.idp.VerifySoftwareToken(a.ctx, &idp.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String("000000")})
+	apiErr(t, err, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 	code, _ := mfa.Code(*assoc.SecretCode, time.Now())
 	v, err := a.idp.VerifySoftwareToken(a.ctx, &idp.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: &code})
 	ok(t, err)
@@ -303,22 +306,26 @@ func TestRememberedDevices(t *testing.T) {
 		t.Fatal("refresh with DEVICE_KEY failed")
 	}
 
-	// Not remembered: device SRP, then MFA again.
+	// Not remembered: MFA first, then the device proves itself, as Cognito
+	// orders the challenges.
 	_, err = a.idp.AdminUpdateDeviceStatus(a.ctx, &idp.AdminUpdateDeviceStatusInput{UserPoolId: &a.pool, Username: aws.String("sam"),
 		DeviceKey: &dev.DeviceKey, DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered})
 	ok(t, err)
-	out, err = a.srpAuth(t, "sam", testPassword, withDevice)
-	ok(t, err)
-	mfaStep, err := a.deviceSignIn(t, out, dev, "sam")
+	mfaStep, err := a.srpAuth(t, "sam", testPassword, withDevice)
 	ok(t, err)
 	if mfaStep.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("a device that is not remembered must not skip MFA: %s", mfaStep.ChallengeName)
 	}
 	clock.Advance(31 * time.Second)
 	code, _ := mfa.Code(secret, clock.Now())
-	_, err = a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
+	devStep, err := a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
 		Session: mfaStep.Session, ChallengeResponses: map[string]string{"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": code}})
 	ok(t, err)
+	final, err := a.deviceSignIn(t, devStep, dev, "sam")
+	ok(t, err)
+	if final.AuthenticationResult == nil {
+		t.Fatalf("no tokens after MFA and device SRP: %+v", final)
+	}
 
 	g, err := a.idp.AdminGetDevice(a.ctx, &idp.AdminGetDeviceInput{UserPoolId: &a.pool, Username: aws.String("sam"), DeviceKey: &dev.DeviceKey})
 	ok(t, err)
@@ -386,4 +393,36 @@ func TestTOTPSecretEncryptedAtRest(t *testing.T) {
 	_, err = a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
 		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": code}})
 	ok(t, err)
+}
+
+// Without ChallengeRequiredOnNewDevice a remembered device does not replace
+// MFA: the second factor comes first, then the device proves itself.
+func TestRememberedDeviceStillNeedsMFAWhenPoolSaysSo(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	a := mfaEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), types.UserPoolMfaTypeOptional,
+		&types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false})
+	first, err := a.srpAuth(t, "sam", testPassword, nil)
+	ok(t, err)
+	meta := first.AuthenticationResult.NewDeviceMetadata
+	secret := a.enableTOTP(t, first.AuthenticationResult.AccessToken, clock.Now())
+	dev, err := srp.GenerateDeviceSecret(rand.Reader, *meta.DeviceGroupKey, *meta.DeviceKey)
+	ok(t, err)
+	_, err = a.idp.ConfirmDevice(a.ctx, &idp.ConfirmDeviceInput{AccessToken: first.AuthenticationResult.AccessToken, DeviceKey: meta.DeviceKey,
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &dev.Config.PasswordVerifier, Salt: &dev.Config.Salt}})
+	ok(t, err)
+	clock.Advance(31 * time.Second)
+	out, err := a.srpAuth(t, "sam", testPassword, map[string]string{"DEVICE_KEY": dev.DeviceKey})
+	ok(t, err)
+	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("remembered device without ChallengeRequiredOnNewDevice: %s, want SOFTWARE_TOKEN_MFA", out.ChallengeName)
+	}
+	code, _ := mfa.Code(secret, clock.Now())
+	step, err := a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": code}})
+	ok(t, err)
+	done, err := a.deviceSignIn(t, step, dev, "sam")
+	ok(t, err)
+	if done.AuthenticationResult == nil {
+		t.Fatal("no tokens")
+	}
 }

@@ -210,3 +210,94 @@ export async function recordRequests(fn) {
     globalThis.fetch = realFetch;
   }
 }
+
+/**
+ * Callbacks for the library's sign-in steps that resolve to
+ * { callback, ...args } naming the callback the library called:
+ * onSuccess { session, userConfirmationNecessary }, newPasswordRequired
+ * { userAttributes, requiredAttributes }, mfaRequired, totpRequired,
+ * mfaSetup and selectMFAType { challengeName, challengeParameters },
+ * customChallenge { challengeParameters }; onFailure rejects.
+ */
+function stepCallbacks(resolve, reject) {
+  const challenge = (callback) => (challengeName, challengeParameters) => resolve({ callback, challengeName, challengeParameters });
+  return {
+    onSuccess: (session, userConfirmationNecessary) => resolve({ callback: 'onSuccess', session, userConfirmationNecessary }),
+    onFailure: reject,
+    newPasswordRequired: (userAttributes, requiredAttributes) => resolve({ callback: 'newPasswordRequired', userAttributes, requiredAttributes }),
+    mfaRequired: challenge('mfaRequired'),
+    totpRequired: challenge('totpRequired'),
+    mfaSetup: challenge('mfaSetup'),
+    selectMFAType: challenge('selectMFAType'),
+    customChallenge: (challengeParameters) => resolve({ callback: 'customChallenge', challengeParameters }),
+  };
+}
+
+/**
+ * cognitoUser.authenticateUser(authDetails, callbacks) as a promise of the
+ * first step's outcome, challenges included (see stepCallbacks); where
+ * authenticateUser rejects on MFA callbacks, this resolves to them.
+ */
+export function authenticateUserStep(cognitoUser, authDetails) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.authenticateUser(authDetails, stepCallbacks(resolve, reject));
+  });
+}
+
+/** cognitoUser.sendMFACode(code, callbacks, mfaType) as a promise of the outcome (see stepCallbacks). */
+export function sendMFACode(cognitoUser, code, mfaType) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.sendMFACode(code, stepCallbacks(resolve, reject), mfaType);
+  });
+}
+
+/** cognitoUser.sendMFASelectionAnswer(answer, callbacks) as a promise of the next challenge (see stepCallbacks). */
+export function sendMFASelectionAnswer(cognitoUser, answer) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.sendMFASelectionAnswer(answer, stepCallbacks(resolve, reject));
+  });
+}
+
+/** cognitoUser.associateSoftwareToken({ associateSecretCode, onFailure }); resolves to the secret code. */
+export function associateSoftwareToken(cognitoUser) {
+  return new Promise((resolve, reject) => {
+    cognitoUser.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject });
+  });
+}
+
+/**
+ * cognitoUser.verifySoftwareToken(code, friendlyName, { onSuccess,
+ * onFailure }); resolves to onSuccess's argument: the service's answer
+ * when signed in, the new CognitoUserSession during MFA_SETUP.
+ */
+export const verifySoftwareToken = (cognitoUser, code, friendlyName) =>
+  successStyle((cb) => cognitoUser.verifySoftwareToken(code, friendlyName, cb));
+
+/** cognitoUser.enableMFA(cb) (legacy SMS MFA through SetUserSettings); resolves to 'SUCCESS'. */
+export const enableMFA = (cognitoUser) => nodeStyle((cb) => cognitoUser.enableMFA(cb));
+
+/** cognitoUser.disableMFA(cb); resolves to 'SUCCESS'. */
+export const disableMFA = (cognitoUser) => nodeStyle((cb) => cognitoUser.disableMFA(cb));
+
+/** cognitoUser.setUserMfaPreference(smsMfaSettings, softwareTokenMfaSettings, cb); resolves to 'SUCCESS'. */
+export const setUserMfaPreference = (cognitoUser, sms, softwareToken) =>
+  nodeStyle((cb) => cognitoUser.setUserMfaPreference(sms, softwareToken, cb));
+
+/** cognitoUser.getMFAOptions(cb); resolves to GetUser's MFAOptions (undefined when it has none). */
+export const getMFAOptions = (cognitoUser) => nodeStyle((cb) => cognitoUser.getMFAOptions(cb));
+
+/** cognitoUser.listDevices(limit, paginationToken, { onSuccess, onFailure }); resolves to the ListDevices answer. */
+export const listDevices = (cognitoUser, limit, paginationToken = null) =>
+  successStyle((cb) => cognitoUser.listDevices(limit, paginationToken, cb));
+
+/** cognitoUser.getDevice({ onSuccess, onFailure }) for the user's current device; resolves to the GetDevice answer. */
+export const getDevice = (cognitoUser) => successStyle((cb) => cognitoUser.getDevice(cb));
+
+/** cognitoUser.setDeviceStatusRemembered({ onSuccess, onFailure }); resolves to 'SUCCESS'. */
+export const setDeviceStatusRemembered = (cognitoUser) => successStyle((cb) => cognitoUser.setDeviceStatusRemembered(cb));
+
+/** cognitoUser.setDeviceStatusNotRemembered({ onSuccess, onFailure }); resolves to 'SUCCESS'. */
+export const setDeviceStatusNotRemembered = (cognitoUser) => successStyle((cb) => cognitoUser.setDeviceStatusNotRemembered(cb));
+
+/** cognitoUser.forgetDevice({ onSuccess, onFailure }) for the current device; resolves to 'SUCCESS'. */
+export const forgetDevice = (cognitoUser) => successStyle((cb) => cognitoUser.forgetDevice(cb));
