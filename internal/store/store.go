@@ -14,6 +14,8 @@ var (
 	ErrConflict = errors.New("store: conflict")
 	// ErrClosed means the store has been closed.
 	ErrClosed = errors.New("store: closed")
+	// ErrInvalidCursor means a page cursor was not made by this listing.
+	ErrInvalidCursor = errors.New("store: invalid page cursor")
 )
 
 // UserPool is one user pool. Settings is a JSON document owned by the

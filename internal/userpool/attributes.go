@@ -83,6 +83,9 @@ func checkAttributeWrites(p poolView, attrs []api.AttributeType, w writer, creat
 
 // checkAttributeValue applies the schema's type and constraints.
 func checkAttributeValue(def api.SchemaAttributeType, name, value string) error {
+	if strings.ContainsRune(value, 0) {
+		return schemaError(name, "Attribute value must not contain NUL characters.")
+	}
 	switch deref(def.AttributeDataType) {
 	case api.AttributeDataTypeBoolean:
 		if value != "true" && value != "false" {

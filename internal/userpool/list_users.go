@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
@@ -52,7 +53,7 @@ func parseFilter(p poolView, raw string) (*store.UserFilter, error) {
 		return nil, bad()
 	}
 	value := rest[1 : len(rest)-1]
-	if strings.Contains(value, `"`) {
+	if strings.ContainsAny(value, "\"\x00") {
 		return nil, bad()
 	}
 	field, ok := filterFields[name]
@@ -109,6 +110,9 @@ func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersRequest) (*api
 		limit = int(*in.Limit)
 	}
 	users, next, err := s.store.ListUsers(ctx, p.id(), filter, store.PageRequest{After: cursor, Limit: limit})
+	if errors.Is(err, store.ErrInvalidCursor) {
+		return nil, invalidParameter("Invalid pagination token.")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -289,3 +289,25 @@ func TestAttributeChangeVerification(t *testing.T) {
 		}
 	}
 }
+
+func TestForgedPaginationTokenAndNUL(t *testing.T) {
+	e := newEnv(t)
+	pool := newPool(t, e, nil)
+	for _, u := range []string{"a1", "a2", "a3"} {
+		_, err := e.idp.AdminCreateUser(e.ctx, &idp.AdminCreateUserInput{UserPoolId: &pool, Username: aws.String(u), MessageAction: types.MessageActionTypeSuppress,
+			UserAttributes: []types.AttributeType{{Name: aws.String("family_name"), Value: aws.String("Same")}}})
+		ok(t, err)
+	}
+	page, err := e.idp.ListUsers(e.ctx, &idp.ListUsersInput{UserPoolId: &pool, Filter: aws.String(`family_name ^= "Sa"`), Limit: aws.Int32(1)})
+	ok(t, err)
+	if page.PaginationToken == nil {
+		t.Fatal("no pagination token")
+	}
+	// The token of one listing means nothing to another, and a made-up one
+	// is refused as a client error (never an internal error).
+	_, err = e.idp.ListUsers(e.ctx, &idp.ListUsersInput{UserPoolId: &pool, Filter: aws.String(`family_name ^= "Sa"`), PaginationToken: aws.String("djE6Z2FyYmFnZQ")})
+	apiErr(t, err, "InvalidParameterException", "Invalid pagination token.")
+	_, err = e.idp.AdminUpdateUserAttributes(e.ctx, &idp.AdminUpdateUserAttributesInput{UserPoolId: &pool, Username: aws.String("a1"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("nickname"), Value: aws.String("nul\x00inside")}}})
+	apiErr(t, err, "InvalidParameterException", "")
+}

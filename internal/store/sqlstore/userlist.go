@@ -135,7 +135,7 @@ func buildUserListing(d *dialect, poolID string, filter *store.UserFilter, after
 			}
 			b, err := strconv.ParseBool(v)
 			if err != nil || (v != "true" && v != "false") {
-				return userListing{}, fmt.Errorf("sqlstore: list users: malformed cursor %q", after)
+				return userListing{}, fmt.Errorf("sqlstore: list users: %w %q", store.ErrInvalidCursor, after)
 			}
 			q += " AND (" + col + ", key) > (" + a.add(b) + ", " + a.add(key) + ")"
 		}
@@ -192,7 +192,7 @@ func decodeCursor(c string) (value, key string, err error) {
 	n, rest, ok := strings.Cut(c, ":")
 	l, perr := strconv.Atoi(n)
 	if !ok || perr != nil || l < 0 || l > len(rest) || n != strconv.Itoa(l) {
-		return "", "", fmt.Errorf("sqlstore: list users: malformed cursor %q", c)
+		return "", "", fmt.Errorf("sqlstore: list users: %w %q", store.ErrInvalidCursor, c)
 	}
 	return rest[:l], rest[l:], nil
 }
