@@ -73,6 +73,11 @@ func WithCredentials(accessKeyID, secretAccessKey string) Option {
 	}
 }
 
+// WithEmailWebhook makes the server also POST every email to url (a
+// delivery that fails there fails the operation, as a broken email
+// configuration does in Cognito).
+func WithEmailWebhook(url string) Option { return func(o *options) { o.cfg.EmailWebhookURL = url } }
+
 // WithDataKey sets the base64 data key that encrypts secrets at rest.
 func WithDataKey(key string) Option { return func(o *options) { o.cfg.DataKey = key } }
 

@@ -426,3 +426,16 @@ func TestRememberedDeviceStillNeedsMFAWhenPoolSaysSo(t *testing.T) {
 		t.Fatal("no tokens")
 	}
 }
+
+func TestExpiredMFASession(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	a := mfaEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), types.UserPoolMfaTypeOn, nil)
+	out, err := a.passwordAuth("sam", testPassword)
+	ok(t, err)
+	m, _, err := a.srv.LatestMessage(a.ctx, "+15555550123")
+	ok(t, err)
+	clock.Advance(4 * time.Minute) // AuthSessionValidity defaults to 3 minutes
+	_, err = a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSmsMfa,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "sam", "SMS_MFA_CODE": m.Code}})
+	apiErr(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
+}

@@ -4,6 +4,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -278,4 +279,12 @@ func TestConfirmWithLink(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("second use of the link answered %d", resp.StatusCode)
 	}
+}
+
+func TestCodeDeliveryFailure(t *testing.T) {
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+	defer broken.Close()
+	e, _, client := signUpEnv(t, gognitotest.WithEmailWebhook(broken.URL))
+	_, err := e.signUp(client, "xena", "xena@example.com")
+	apiErr(t, err, "CodeDeliveryFailureException", "")
 }
