@@ -124,7 +124,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserRe
 		return nil, err
 	}
 	u.Status = statusForceChangePassword
-	if err := encodeUserData(&u, userData{Password: s.temporaryCredential(p, u.Username, password)}); err != nil {
+	if err := encodeUserData(&u, userData{Password: s.temporaryCredential(p, u.Username, password), InGroups: ptr(false)}); err != nil {
 		return nil, err
 	}
 	if err := s.createUser(ctx, p, u, deref(in.ForceAliasCreation)); err != nil {

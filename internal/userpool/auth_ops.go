@@ -40,7 +40,7 @@ func (s *Service) authorizeAccess(ctx context.Context, token string) (caller, er
 	if err != nil {
 		return caller{}, invalidAccessToken()
 	}
-	keys, err := s.PublicKeys(ctx, c.pool.id())
+	keys, err := s.verificationKeys(ctx, c.pool.id())
 	if err != nil {
 		return caller{}, err
 	}

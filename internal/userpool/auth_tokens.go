@@ -93,6 +93,11 @@ func (s *Service) PublicKeys(ctx context.Context, poolID string) ([]tokens.Publi
 	if _, err := s.getPool(ctx, poolID); err != nil {
 		return nil, err
 	}
+	return s.verificationKeys(ctx, poolID)
+}
+
+// verificationKeys returns the public keys of a pool known to exist.
+func (s *Service) verificationKeys(ctx context.Context, poolID string) ([]tokens.PublicKey, error) {
 	keys, err := s.signingKeys(ctx, poolID)
 	if err != nil {
 		return nil, err
@@ -116,8 +121,11 @@ func (s *Service) Issuer(ctx context.Context, poolID string) string {
 
 // groupClaims returns the user's groups ordered by precedence (then name),
 // their role ARNs and the preferred role (the lowest precedence's).
-func (s *Service) groupClaims(ctx context.Context, poolID, userKey string) (groups, roles []string, preferred string, err error) {
-	list, _, err := s.store.ListGroupsForUser(ctx, poolID, userKey, store.PageRequest{Limit: maxGroupsPerUser})
+func (s *Service) groupClaims(ctx context.Context, poolID string, u store.User) (groups, roles []string, preferred string, err error) {
+	if d, err := decodeUserData(&u); err == nil && d.InGroups != nil && !*d.InGroups {
+		return nil, nil, "", nil // never added to a group
+	}
+	list, _, err := s.store.ListGroupsForUser(ctx, poolID, u.Key, store.PageRequest{Limit: maxGroupsPerUser})
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -188,7 +196,7 @@ func (s *Service) issueTokens(ctx context.Context, c appClient, u store.User, au
 	if err != nil {
 		return nil, err
 	}
-	groups, roles, preferred, err := s.groupClaims(ctx, c.pool.id(), u.Key)
+	groups, roles, preferred, err := s.groupClaims(ctx, c.pool.id(), u)
 	if err != nil {
 		return nil, err
 	}

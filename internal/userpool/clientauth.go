@@ -24,7 +24,7 @@ func (s *Service) loadClient(ctx context.Context, clientID string) (appClient, e
 	if err != nil {
 		return appClient{}, storeErr(err, func() error { return clientNotFound(clientID) })
 	}
-	conf, err := s.decodeClient(rec)
+	conf, err := s.cachedClient(rec)
 	if err != nil {
 		return appClient{}, err
 	}

@@ -214,7 +214,8 @@ func (s *Service) getPool(ctx context.Context, id string) (*api.UserPoolType, er
 	if err != nil {
 		return nil, storeErr(err, func() error { return poolNotFound(id) })
 	}
-	return s.decodePool(rec)
+	p, _, err := s.cachedPool(rec)
+	return p, err
 }
 
 // CreateUserPoolClient creates an app client, with a secret when asked.

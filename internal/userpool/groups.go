@@ -167,6 +167,18 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, in *api.AdminAddUserT
 	if !member && len(groups) >= maxGroupsPerUser {
 		return nil, api.NewLimitExceededException(fmt.Sprintf("A user can be a member of at most %d groups.", maxGroupsPerUser))
 	}
+	// Flag the user as a group member before the membership exists, so that
+	// tokens never miss a group.
+	if d, err := decodeUserData(&u); err != nil {
+		return nil, err
+	} else if d.InGroups == nil || !*d.InGroups {
+		if _, err := s.updateUser(ctx, p, u, func(_ *store.User, d *userData) error {
+			d.InGroups = ptr(true)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.store.AddUserToGroup(ctx, p.id(), *in.GroupName, u.Key); err != nil {
 		return nil, storeErr(err, userNotFound)
 	}

@@ -54,6 +54,7 @@ type Service struct {
 
 	cognitoIssuer bool
 	keys          keyCache
+	decoded       decodeCache
 	secrets       *secretbox.Box
 }
 

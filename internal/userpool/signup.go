@@ -45,7 +45,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpRequest) (*api.SignU
 		}
 	}
 	cred := newCredential(p.id(), u.Username, *in.Password, s.clock())
-	d := userData{Password: &cred}
+	d := userData{Password: &cred, InGroups: ptr(false)}
 	target, sendCode := signUpTarget(p, u)
 	var value string
 	if sendCode {

@@ -35,6 +35,9 @@ type userData struct {
 	MFA userMFA `json:"mfa,omitzero"`
 	// DeviceGroupKey is the group key of the user's devices.
 	DeviceGroupKey string `json:"deviceGroupKey,omitempty"`
+	// InGroups is false for a user never added to a group, so that token
+	// issuance can skip looking up memberships; nil means unknown.
+	InGroups *bool `json:"inGroups,omitempty"`
 }
 
 func decodeUserData(u *store.User) (userData, error) {
@@ -172,11 +175,11 @@ func (s *Service) loadPool(ctx context.Context, id string) (poolView, error) {
 	if err != nil {
 		return poolView{}, storeErr(err, func() error { return poolNotFound(id) })
 	}
-	p, err := s.decodePool(rec)
+	p, m, err := s.cachedPool(rec)
 	if err != nil {
 		return poolView{}, err
 	}
-	return poolView{p, mfaOf(rec.Settings)}, nil
+	return poolView{p, m}, nil
 }
 
 func userNotFound() error { return api.NewUserNotFoundException("User does not exist.") }

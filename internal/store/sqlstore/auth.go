@@ -58,7 +58,7 @@ func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.Sig
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	rows, err := s.r.QueryContext(ctx, s.sql(`SELECT pool_id, kid, private_key, created_at, active FROM signing_keys
+	rows, err := s.rQuery(ctx, s.sql(`SELECT pool_id, kid, private_key, created_at, active FROM signing_keys
 		WHERE pool_id = ? ORDER BY created_at DESC, kid`), poolID)
 	if err != nil {
 		return nil, s.mapErr(ctx, "list signing keys", err)
@@ -101,7 +101,7 @@ func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (store.Refresh
 		authTime, created, expires int64
 		revoked, replaced          sql.NullInt64
 	)
-	err := s.r.QueryRowContext(ctx, s.sql(`SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = ?`), blob(hash)).Scan(
+	err := s.rQueryRow(ctx, s.sql(`SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = ?`), blob(hash)).Scan(
 		&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.Family, &t.DeviceKey, &authTime, &created, &expires, &revoked, &replaced)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("sqlstore: refresh token: %w", store.ErrNotFound)
@@ -160,7 +160,7 @@ func (s *Store) IsFamilyRevoked(ctx context.Context, poolID, family string) (boo
 		return false, store.ErrClosed
 	}
 	var one int
-	err := s.r.QueryRowContext(ctx, s.sql(`SELECT 1 FROM refresh_tokens WHERE pool_id = ? AND family = ? AND revoked_at IS NOT NULL LIMIT 1`),
+	err := s.rQueryRow(ctx, s.sql(`SELECT 1 FROM refresh_tokens WHERE pool_id = ? AND family = ? AND revoked_at IS NOT NULL LIMIT 1`),
 		poolID, family).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -201,7 +201,7 @@ func (s *Store) TakeAuthSession(ctx context.Context, hash []byte) (store.AuthSes
 	)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		found = false
-		err := tx.QueryRowContext(ctx, s.sql(`DELETE FROM auth_sessions WHERE hash = ?
+		err := s.txQueryRow(ctx, tx, s.sql(`DELETE FROM auth_sessions WHERE hash = ?
 			RETURNING hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at`), blob(hash)).Scan(
 			&a.Hash, &a.PoolID, &a.ClientID, &a.UserKey, &a.Challenge, &a.Data, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {

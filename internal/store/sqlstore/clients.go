@@ -40,7 +40,7 @@ func (s *Store) CreateClient(ctx context.Context, c store.Client) error {
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
-		err := tx.QueryRowContext(ctx, s.q.poolExists, c.PoolID).Scan(&one)
+		err := s.txQueryRow(ctx, tx, s.q.poolExists, c.PoolID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return poolNotFound(c.PoolID)
 		}
@@ -49,7 +49,7 @@ func (s *Store) CreateClient(ctx context.Context, c store.Client) error {
 		}
 		// A pool deleted between the check and the insert (PostgreSQL)
 		// fails the foreign key, which mapErr reports as ErrNotFound too.
-		_, err = tx.ExecContext(ctx, s.q.insertClient,
+		_, err = s.txExec(ctx, tx, s.q.insertClient,
 			c.PoolID, c.ID, c.Name, c.Secret, millis(c.CreatedAt), millis(c.UpdatedAt), blob(c.Settings))
 		return err
 	})
@@ -61,7 +61,7 @@ func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (store.C
 	if s.closed.Load() {
 		return store.Client{}, store.ErrClosed
 	}
-	c, err := scanClient(s.r.QueryRowContext(ctx, s.q.getClient, poolID, clientID))
+	c, err := scanClient(s.rQueryRow(ctx, s.q.getClient, poolID, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Client{}, clientNotFound(poolID, clientID)
 	}
@@ -77,7 +77,7 @@ func (s *Store) GetClientByID(ctx context.Context, clientID string) (store.Clien
 	if s.closed.Load() {
 		return store.Client{}, store.ErrClosed
 	}
-	c, err := scanClient(s.r.QueryRowContext(ctx, s.q.getClientByID, clientID))
+	c, err := scanClient(s.rQueryRow(ctx, s.q.getClientByID, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Client{}, clientNotFound("", clientID)
 	}
@@ -95,7 +95,7 @@ func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn fu
 	}
 	var out store.Client
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanClient(tx.QueryRowContext(ctx, s.q.getClientForUpdate, poolID, clientID))
+		cur, err := scanClient(s.txQueryRow(ctx, tx, s.q.getClientForUpdate, poolID, clientID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return clientNotFound(poolID, clientID)
 		}
@@ -110,7 +110,7 @@ func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn fu
 		next.PoolID, next.ID, next.CreatedAt = cur.PoolID, cur.ID, cur.CreatedAt
 		next.UpdatedAt = normTime(next.UpdatedAt)
 		next.Settings = cloneBytes(next.Settings)
-		if _, err := tx.ExecContext(ctx, s.q.updateClient,
+		if _, err := s.txExec(ctx, tx, s.q.updateClient,
 			next.Name, next.Secret, millis(next.UpdatedAt), blob(next.Settings), poolID, clientID); err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (s *Store) ListClients(ctx context.Context, poolID string, page store.PageR
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.r.QueryContext(ctx, s.q.listClients, poolID, page.After, limit+1)
+	rows, err := s.rQuery(ctx, s.q.listClients, poolID, page.After, limit+1)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, "list clients", err)
 	}
@@ -176,7 +176,7 @@ func (s *Store) CountClients(ctx context.Context, poolID string) (int, error) {
 		return 0, store.ErrClosed
 	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, s.q.countClients, poolID).Scan(&n); err != nil {
+	if err := s.rQueryRow(ctx, s.q.countClients, poolID).Scan(&n); err != nil {
 		return 0, s.mapErr(ctx, "count clients", err)
 	}
 	return n, nil

@@ -38,14 +38,14 @@ func (s *Store) CreateDevice(ctx context.Context, d store.Device) error {
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
-		err := tx.QueryRowContext(ctx, s.sql(`SELECT 1 FROM users WHERE pool_id = ? AND key = ?`), d.PoolID, d.UserKey).Scan(&one)
+		err := s.txQueryRow(ctx, tx, s.sql(`SELECT 1 FROM users WHERE pool_id = ? AND key = ?`), d.PoolID, d.UserKey).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("sqlstore: user %q of user pool %q: %w", d.UserKey, d.PoolID, store.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.sql(`INSERT INTO devices (`+deviceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		_, err = s.txExec(ctx, tx, s.sql(`INSERT INTO devices (`+deviceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			d.PoolID, d.UserKey, d.Key, d.GroupKey, blob(d.Verifier), blob(d.Salt), d.Remembered, blob(d.Data),
 			millis(d.CreatedAt), millis(d.UpdatedAt), millis(d.LastAuthAt), millis(d.LastModifiedAt))
 		return err
@@ -58,7 +58,7 @@ func (s *Store) GetDevice(ctx context.Context, poolID, key string) (store.Device
 	if s.closed.Load() {
 		return store.Device{}, store.ErrClosed
 	}
-	d, err := scanDevice(s.r.QueryRowContext(ctx, s.sql(`SELECT `+deviceColumns+` FROM devices WHERE pool_id = ? AND key = ?`), poolID, key))
+	d, err := scanDevice(s.rQueryRow(ctx, s.sql(`SELECT `+deviceColumns+` FROM devices WHERE pool_id = ? AND key = ?`), poolID, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, deviceNotFound(poolID, key)
 	}
@@ -72,7 +72,7 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 	}
 	var out store.Device
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanDevice(tx.QueryRowContext(ctx, s.sql(`SELECT `+deviceColumns+` FROM devices WHERE pool_id = ? AND key = ?`+s.d.forUpdate), poolID, key))
+		cur, err := scanDevice(s.txQueryRow(ctx, tx, s.sql(`SELECT `+deviceColumns+` FROM devices WHERE pool_id = ? AND key = ?`+s.d.forUpdate), poolID, key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return deviceNotFound(poolID, key)
 		}
@@ -85,7 +85,7 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 			return userFnError{err}
 		}
 		next.PoolID, next.UserKey, next.Key, next.CreatedAt = cur.PoolID, cur.UserKey, cur.Key, cur.CreatedAt
-		_, err = tx.ExecContext(ctx, s.sql(`UPDATE devices SET group_key = ?, verifier = ?, salt = ?, remembered = ?, data = ?,
+		_, err = s.txExec(ctx, tx, s.sql(`UPDATE devices SET group_key = ?, verifier = ?, salt = ?, remembered = ?, data = ?,
 			updated_at = ?, last_auth_at = ?, last_modified_at = ? WHERE pool_id = ? AND key = ?`),
 			next.GroupKey, blob(next.Verifier), blob(next.Salt), next.Remembered, blob(next.Data),
 			millis(next.UpdatedAt), millis(next.LastAuthAt), millis(next.LastModifiedAt), poolID, key)
@@ -134,7 +134,7 @@ func (s *Store) ListDevices(ctx context.Context, poolID, userKey string, remembe
 		args = append(args, true)
 	}
 	args = append(args, limit+1)
-	rows, err := s.r.QueryContext(ctx, s.sql(q), args...)
+	rows, err := s.rQuery(ctx, s.sql(q), args...)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, "list devices", err)
 	}

@@ -49,14 +49,14 @@ func (s *Store) CreateGroup(ctx context.Context, g store.Group) error {
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
-		err := tx.QueryRowContext(ctx, s.q.poolExists, g.PoolID).Scan(&one)
+		err := s.txQueryRow(ctx, tx, s.q.poolExists, g.PoolID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return poolNotFound(g.PoolID)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q.insertGroup, g.PoolID, g.Name, g.Description, g.RoleArn,
+		_, err = s.txExec(ctx, tx, s.q.insertGroup, g.PoolID, g.Name, g.Description, g.RoleArn,
 			precedenceArg(g.Precedence), millis(g.CreatedAt), millis(g.UpdatedAt))
 		if s.d.uniqueConstraint(err) == constraintGroups {
 			return &store.ConflictError{Field: store.ConflictGroup, Key: g.Name}
@@ -71,7 +71,7 @@ func (s *Store) GetGroup(ctx context.Context, poolID, name string) (store.Group,
 	if s.closed.Load() {
 		return store.Group{}, store.ErrClosed
 	}
-	g, err := scanGroup(s.r.QueryRowContext(ctx, s.q.getGroup, poolID, name))
+	g, err := scanGroup(s.rQueryRow(ctx, s.q.getGroup, poolID, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Group{}, groupNotFound(poolID, name)
 	}
@@ -89,7 +89,7 @@ func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*s
 	}
 	var out store.Group
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanGroup(tx.QueryRowContext(ctx, s.q.getGroupForUpdate, poolID, name))
+		cur, err := scanGroup(s.txQueryRow(ctx, tx, s.q.getGroupForUpdate, poolID, name))
 		if errors.Is(err, sql.ErrNoRows) {
 			return groupNotFound(poolID, name)
 		}
@@ -106,7 +106,7 @@ func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*s
 			p := *next.Precedence
 			next.Precedence = &p
 		}
-		if _, err := tx.ExecContext(ctx, s.q.updateGroup,
+		if _, err := s.txExec(ctx, tx, s.q.updateGroup,
 			next.Description, next.RoleArn, precedenceArg(next.Precedence), millis(next.UpdatedAt), poolID, name); err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (s *Store) queryGroups(ctx context.Context, op string, page store.PageReque
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.r.QueryContext(ctx, query, append(args, page.After, limit+1)...)
+	rows, err := s.rQuery(ctx, query, append(args, page.After, limit+1)...)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, op, err)
 	}
@@ -198,7 +198,7 @@ func (s *Store) CountGroups(ctx context.Context, poolID string) (int, error) {
 		return 0, store.ErrClosed
 	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, s.q.countGroups, poolID).Scan(&n); err != nil {
+	if err := s.rQueryRow(ctx, s.q.countGroups, poolID).Scan(&n); err != nil {
 		return 0, s.mapErr(ctx, "count groups", err)
 	}
 	return n, nil
@@ -208,14 +208,14 @@ func (s *Store) CountGroups(ctx context.Context, poolID string) (int, error) {
 // both the user and the group exist.
 func (s *Store) checkMembers(ctx context.Context, tx *sql.Tx, poolID, group, userKey string) error {
 	var one int
-	err := tx.QueryRowContext(ctx, s.q.userExists, poolID, userKey).Scan(&one)
+	err := s.txQueryRow(ctx, tx, s.q.userExists, poolID, userKey).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return userNotFound(poolID, userKey)
 	}
 	if err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, s.q.groupExists, poolID, group).Scan(&one)
+	err = s.txQueryRow(ctx, tx, s.q.groupExists, poolID, group).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return groupNotFound(poolID, group)
 	}
@@ -233,7 +233,7 @@ func (s *Store) AddUserToGroup(ctx context.Context, poolID, group, userKey strin
 		if err := s.checkMembers(ctx, tx, poolID, group, userKey); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q.addMember, poolID, group, userKey)
+		_, err := s.txExec(ctx, tx, s.q.addMember, poolID, group, userKey)
 		return err
 	})
 	return s.mapErr(ctx, "add user to group", err)
@@ -246,7 +246,7 @@ func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, group, userKey 
 		return store.ErrClosed
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.removeMember, poolID, group, userKey)
+		res, err := s.txExec(ctx, tx, s.q.removeMember, poolID, group, userKey)
 		if err != nil {
 			return err
 		}

@@ -18,7 +18,7 @@ func (s *Store) AddMessage(ctx context.Context, m store.Message) (int64, error) 
 		if s.d.returningID != "" {
 			return s.w.QueryRowContext(ctx, s.q.insertMessage, args...).Scan(&id)
 		}
-		res, err := s.w.ExecContext(ctx, s.q.insertMessage, args...)
+		res, err := s.wExec(ctx, s.q.insertMessage, args...)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Store) ListMessages(ctx context.Context, filter store.MessageFilter, li
 	if limit > 0 {
 		q += " LIMIT " + a.add(limit)
 	}
-	rows, err := s.r.QueryContext(ctx, q, a.args...)
+	rows, err := s.rQuery(ctx, q, a.args...)
 	if err != nil {
 		return nil, s.mapErr(ctx, "list messages", err)
 	}

@@ -61,9 +61,16 @@ type Store struct {
 	// writer; otherwise it is w.
 	r      *sql.DB
 	closed atomic.Bool
+	// rc and wc cache the prepared statements of r and w.
+	rc, wc stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
+
+// newStore returns a Store over a writer and a reader pool.
+func newStore(d *dialect, w, r *sql.DB) *Store {
+	return &Store{d: d, q: buildQueries(d), w: w, r: r, rc: stmtCache{db: r}, wc: stmtCache{db: w}}
+}
 
 // sqliteMmapSize is the mmap_size of SQLite connections on 64-bit
 // platforms: the most SQLite allows (SQLITE_MAX_MMAP_SIZE, just under
@@ -160,7 +167,7 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to postgres: %w", err)
 	}
-	return &Store{d: d, q: buildQueries(d), w: db, r: db}, nil
+	return newStore(d, db, db), nil
 }
 
 func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
@@ -184,7 +191,7 @@ func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
 			_ = w.Close()
 			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
 		}
-		return &Store{d: d, q: buildQueries(d), w: w, r: w}, nil
+		return newStore(d, w, w), nil
 	}
 
 	abs, err := filepath.Abs(path)
@@ -231,7 +238,7 @@ func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
 		_ = w.Close()
 		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", abs, err)
 	}
-	return &Store{d: d, q: buildQueries(d), w: w, r: r}, nil
+	return newStore(d, w, r), nil
 }
 
 // sqliteURI builds the modernc DSN for the database file at abs ("" for a
@@ -293,6 +300,8 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return store.ErrClosed
 	}
+	s.rc.close()
+	s.wc.close()
 	var err error
 	if s.r != s.w {
 		err = s.r.Close()
@@ -316,7 +325,9 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 // inTx runs fn in a transaction on the writer and commits it, retrying
 // like retry. fn's own errors are returned as they are.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.retry(ctx, func() error { return s.tryTx(ctx, fn) })
+	err := s.retry(ctx, func() error { return s.tryTx(ctx, fn) })
+	s.wc.preparePending(context.WithoutCancel(ctx))
+	return err
 }
 
 // execRows runs one write statement on the writer, retrying like retry,
@@ -324,7 +335,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) execRows(ctx context.Context, query string, args ...any) (int64, error) {
 	var n int64
 	err := s.retry(ctx, func() error {
-		res, err := s.w.ExecContext(ctx, query, args...)
+		res, err := s.wExec(ctx, query, args...)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (s *Store) GetUserPool(ctx context.Context, id string) (store.UserPool, err
 	if s.closed.Load() {
 		return store.UserPool{}, store.ErrClosed
 	}
-	p, err := scanPool(s.r.QueryRowContext(ctx, s.q.getPool, id))
+	p, err := scanPool(s.rQueryRow(ctx, s.q.getPool, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.UserPool{}, poolNotFound(id)
 	}
@@ -68,7 +68,7 @@ func (s *Store) UpdateUserPool(ctx context.Context, id string, fn func(*store.Us
 	}
 	var out store.UserPool
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanPool(tx.QueryRowContext(ctx, s.q.getPoolForUpdate, id))
+		cur, err := scanPool(s.txQueryRow(ctx, tx, s.q.getPoolForUpdate, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return poolNotFound(id)
 		}
@@ -83,7 +83,7 @@ func (s *Store) UpdateUserPool(ctx context.Context, id string, fn func(*store.Us
 		next.ID, next.CreatedAt = cur.ID, cur.CreatedAt
 		next.UpdatedAt = normTime(next.UpdatedAt)
 		next.Settings = cloneBytes(next.Settings)
-		if _, err := tx.ExecContext(ctx, s.q.updatePool,
+		if _, err := s.txExec(ctx, tx, s.q.updatePool,
 			next.Name, millis(next.UpdatedAt), blob(next.Settings), id); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (s *Store) ListUserPools(ctx context.Context, page store.PageRequest) ([]st
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.r.QueryContext(ctx, s.q.listPools, page.After, limit+1)
+	rows, err := s.rQuery(ctx, s.q.listPools, page.After, limit+1)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, "list user pools", err)
 	}
@@ -148,7 +148,7 @@ func (s *Store) CountUserPools(ctx context.Context) (int, error) {
 		return 0, store.ErrClosed
 	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, s.q.countPools).Scan(&n); err != nil {
+	if err := s.rQueryRow(ctx, s.q.countPools).Scan(&n); err != nil {
 		return 0, s.mapErr(ctx, "count user pools", err)
 	}
 	return n, nil

@@ -156,7 +156,7 @@ func (s *Store) addAliases(ctx context.Context, tx *sql.Tx, poolID, key string, 
 		slices.Sort(aliases)
 	}
 	for _, a := range aliases {
-		if _, err := tx.ExecContext(ctx, s.q.insertAlias, poolID, a, key); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q.insertAlias, poolID, a, key); err != nil {
 			if s.d.uniqueConstraint(err) == constraintUserAliases {
 				return &store.ConflictError{Field: store.ConflictAlias, Key: a}
 			}
@@ -198,7 +198,7 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 		// different orders). A user created meanwhile (PostgreSQL) fails
 		// the insert, which reports the violated rule as well.
 		var poolExists, keyTaken bool
-		if err := tx.QueryRowContext(ctx, s.q.userSlot, u.PoolID, u.PoolID, u.Key).Scan(&poolExists, &keyTaken); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q.userSlot, u.PoolID, u.PoolID, u.Key).Scan(&poolExists, &keyTaken); err != nil {
 			return err
 		}
 		if !poolExists {
@@ -207,7 +207,7 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 		if keyTaken {
 			return &store.ConflictError{Field: store.ConflictUsername, Key: u.Key}
 		}
-		if _, err := tx.ExecContext(ctx, s.q.insertUser, row.insertArgs()...); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q.insertUser, row.insertArgs()...); err != nil {
 			return s.userConflict(err, &row.u)
 		}
 		return s.addAliases(ctx, tx, u.PoolID, u.Key, row.u.Aliases)
@@ -220,7 +220,7 @@ func (s *Store) getUserBy(ctx context.Context, op, query, poolID, arg string, no
 	if s.closed.Load() {
 		return store.User{}, store.ErrClosed
 	}
-	u, err := scanUser(s.r.QueryRowContext(ctx, query, poolID, arg))
+	u, err := scanUser(s.rQueryRow(ctx, query, poolID, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.User{}, notFound()
 	}
@@ -260,7 +260,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, key string, fn func(*sto
 	}
 	var out store.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanUser(tx.QueryRowContext(ctx, s.q.getUserForUpdate, poolID, key))
+		cur, err := scanUser(s.txQueryRow(ctx, tx, s.q.getUserForUpdate, poolID, key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return userNotFound(poolID, key)
 		}
@@ -277,14 +277,14 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, key string, fn func(*sto
 			return err
 		}
 		f := row.filters
-		if _, err := tx.ExecContext(ctx, s.q.updateUser,
+		if _, err := s.txExec(ctx, tx, s.q.updateUser,
 			row.u.Status, row.u.Enabled, row.attributes, row.aliases, blob(row.u.Data), millis(row.u.UpdatedAt),
 			f[0], f[1], f[2], f[3], f[4], f[5], poolID, key); err != nil {
 			return err
 		}
 		for _, a := range cur.Aliases {
 			if !slices.Contains(row.u.Aliases, a) {
-				if _, err := tx.ExecContext(ctx, s.q.deleteAlias, poolID, a, key); err != nil {
+				if _, err := s.txExec(ctx, tx, s.q.deleteAlias, poolID, a, key); err != nil {
 					return err
 				}
 			}
@@ -327,7 +327,7 @@ func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 		return 0, store.ErrClosed
 	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, s.q.countUsers, poolID).Scan(&n); err != nil {
+	if err := s.rQueryRow(ctx, s.q.countUsers, poolID).Scan(&n); err != nil {
 		return 0, s.mapErr(ctx, "count users", err)
 	}
 	return n, nil
@@ -337,7 +337,7 @@ func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 // returns the first limit of them and, when there were more, the cursor
 // cursorOf makes of the last one returned.
 func (s *Store) queryUsers(ctx context.Context, op string, limit int, cursorOf func(*store.User) string, query string, args ...any) ([]store.User, string, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.rQuery(ctx, query, args...)
 	if err != nil {
 		return nil, "", s.mapErr(ctx, op, err)
 	}
