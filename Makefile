@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/gognito
 JS_DIR  := test/js
 
-.PHONY: all build run test test-go test-js test-cli bench loadbench generate check-generated lint clean
+.PHONY: all build run test test-go test-js test-cli bench bench-peers loadbench generate check-generated lint clean
 
 all: build
 
@@ -37,9 +37,14 @@ $(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
 	cd $(JS_DIR) && npm ci --no-audit --no-fund
 
 ## bench: Go benchmarks of the hot paths, then a load run through the Go SDK
+## (every scenario at 1 and 8 workers, with the raw SRP crypto limit; see bench/README.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	$(GO) run ./tools/loadbench -duration 5s -concurrency 1,8
+	$(GO) run ./tools/loadbench
+
+## bench-peers: the same scenarios against cognito-local and Gognito, side by side
+bench-peers:
+	bash bench/peers/run.sh
 
 generate:
 	$(GO) generate ./internal/api

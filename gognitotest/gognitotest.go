@@ -142,6 +142,9 @@ func New(ctx context.Context, opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.cfg.DataDir != tmp || o.cfg.Database != "" {
+		_ = os.RemoveAll(tmp) // the caller chose where data lives
+	}
 	s, err := start(ctx, o)
 	if err != nil {
 		_ = os.RemoveAll(tmp)
