@@ -137,15 +137,8 @@ func (s *Service) confirmSignUp(ctx context.Context, c appClient, in *api.Confir
 
 // ResendConfirmationCode sends a new sign-up code.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConfirmationCodeRequest) (*api.ResendConfirmationCodeResponse, error) {
-	c, err := s.loadClient(ctx, *in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkSecretHash(*in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
+	c, u, err := s.clientUser(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	p := c.pool
-	u, err := s.findUser(ctx, p, *in.Username)
 	if err != nil {
 		if c.hidesUsers() && isUserNotFound(err) {
 			return &api.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(p, *in.Username)}, nil
@@ -177,15 +170,8 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 // ForgotPassword sends a password-reset code to the user's verified
 // recovery attribute.
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordRequest) (*api.ForgotPasswordResponse, error) {
-	c, err := s.loadClient(ctx, *in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkSecretHash(*in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
+	c, u, err := s.clientUser(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	p := c.pool
-	u, err := s.findUser(ctx, p, *in.Username)
 	if err != nil {
 		if isUserNotFound(err) {
 			if c.hidesUsers() {
@@ -230,15 +216,8 @@ func (s *Service) startPasswordReset(ctx context.Context, p poolView, u store.Us
 
 // ConfirmForgotPassword sets a new password with a reset code.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForgotPasswordRequest) (*api.ConfirmForgotPasswordResponse, error) {
-	c, err := s.loadClient(ctx, *in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkSecretHash(*in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
+	c, u, err := s.clientUser(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	p := c.pool
-	u, err := s.findUser(ctx, p, *in.Username)
 	if err != nil {
 		if isUserNotFound(err) {
 			if c.hidesUsers() {
@@ -299,6 +278,22 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminReset
 		return nil, err
 	}
 	return &api.AdminResetUserPasswordResponse{}, nil
+}
+
+// clientUser runs the prologue of the unauthenticated user operations:
+// the app client, its SECRET_HASH, then the user. When only the user is
+// missing, the client is returned with the UserNotFoundException, since
+// what to answer then depends on the client and the operation.
+func (s *Service) clientUser(ctx context.Context, clientID, username string, secretHash *string) (appClient, store.User, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return appClient{}, store.User{}, err
+	}
+	if err := c.checkSecretHash(username, secretHash); err != nil {
+		return appClient{}, store.User{}, err
+	}
+	u, err := s.findUser(ctx, c.pool, username)
+	return c, u, err
 }
 
 // fakeDelivery is what a client with PreventUserExistenceErrors answers for
