@@ -34,16 +34,13 @@ func (e *ProtocolError) HTTPStatus() int      { return e.Status }
 
 // Protocol error codes sent by the AWS JSON services.
 const (
-	CodeUnknownOperation       = "UnknownOperationException"
-	CodeSerialization          = "SerializationException"
-	CodeMissingAuthentication  = "MissingAuthenticationTokenException"
-	CodeInvalidSignature       = "InvalidSignatureException"
-	CodeUnrecognizedClient     = "UnrecognizedClientException"
-	CodeIncompleteSignature    = "IncompleteSignatureException"
-	CodeNotImplemented         = "NotImplementedException"
-	CodeRequestEntityTooLarge  = "RequestEntityTooLargeException"
-	CodeInvalidHTTPRequest     = "InvalidHttpRequestException"
-	CodeAccessDeniedByProtocol = "AccessDeniedException"
+	CodeUnknownOperation      = "UnknownOperationException"
+	CodeSerialization         = "SerializationException"
+	CodeMissingAuthentication = "MissingAuthenticationTokenException"
+	CodeInvalidSignature      = "InvalidSignatureException"
+	CodeUnrecognizedClient    = "UnrecognizedClientException"
+	CodeIncompleteSignature   = "IncompleteSignatureException"
+	CodeNotImplemented        = "NotImplementedException"
 )
 
 // NewProtocolError returns a client error (HTTP 400) with the given code.
@@ -62,8 +59,8 @@ func NotImplemented(service, operation string) error {
 	}
 }
 
-// IsNotImplemented reports whether err is the not-implemented error.
-func IsNotImplemented(err error) bool {
-	pe, ok := err.(*ProtocolError)
-	return ok && pe.Code == CodeNotImplemented
+// NotImplementedFeature is the not-implemented error of a part of an
+// operation (a flow, a challenge), named by what.
+func NotImplementedFeature(what string) error {
+	return &ProtocolError{Code: CodeNotImplemented, Message: "Gognito does not implement " + what + " yet.", Status: http.StatusBadRequest}
 }

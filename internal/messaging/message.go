@@ -45,12 +45,6 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// SenderFunc adapts a function to Sender.
-type SenderFunc func(ctx context.Context, m Message) error
-
-// Send calls f(ctx, m).
-func (f SenderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m) }
-
 // deliveryError wraps err so that it matches both ErrDelivery and err.
 func deliveryError(sender string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrDelivery, sender, err)

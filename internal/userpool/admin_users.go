@@ -224,13 +224,14 @@ func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminGetUserRequest)
 		return nil, err
 	}
 	list, preferred, options := mfaFields(u)
+	ut := userType(u, nil)
 	return &api.AdminGetUserResponse{
-		Username:             ptr(u.Username),
-		UserAttributes:       attributesOut(u, nil),
-		UserCreateDate:       userType(u, nil).UserCreateDate,
-		UserLastModifiedDate: userType(u, nil).UserLastModifiedDate,
-		Enabled:              ptr(u.Enabled),
-		UserStatus:           ptr(api.UserStatusType(u.Status)),
+		Username:             ut.Username,
+		UserAttributes:       ut.Attributes,
+		UserCreateDate:       ut.UserCreateDate,
+		UserLastModifiedDate: ut.UserLastModifiedDate,
+		Enabled:              ut.Enabled,
+		UserStatus:           ut.UserStatus,
 		MFAOptions:           options,
 		PreferredMfaSetting:  preferred,
 		UserMFASettingList:   list,

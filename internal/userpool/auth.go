@@ -79,7 +79,7 @@ func incorrectPassword() error {
 }
 
 func flowNotImplemented(flow string) error {
-	return &awsjson.ProtocolError{Code: awsjson.CodeNotImplemented, Message: "Gognito does not implement the " + flow + " flow yet.", Status: 400}
+	return awsjson.NotImplementedFeature("the " + flow + " flow")
 }
 
 // InitiateAuth starts a sign-in for an app client.
@@ -315,7 +315,7 @@ func (s *Service) afterPassword(ctx context.Context, st authStep, u store.User, 
 // newPasswordChallenge asks a user with a temporary password for a new one
 // and the required attributes it lacks.
 func (s *Service) newPasswordChallenge(ctx context.Context, st authStep, u store.User, authTime time.Time) (authOutcome, error) {
-	session := newOpaque(96)
+	session := newSession()
 	if err := s.openSession(ctx, st.client, u.Key, string(api.ChallengeNameTypeNewPasswordRequired), session,
 		sessionData{Username: u.Username, AuthTime: &authTime, Admin: st.admin}); err != nil {
 		return authOutcome{}, err
@@ -375,8 +375,7 @@ func (s *Service) respond(ctx context.Context, st authStep, challenge api.Challe
 	case api.ChallengeNameTypeDevicePasswordVerifier:
 		return s.devicePasswordVerifier(ctx, st, session)
 	}
-	return authOutcome{}, &awsjson.ProtocolError{Code: awsjson.CodeNotImplemented,
-		Message: fmt.Sprintf("Gognito does not implement the %s challenge yet.", challenge), Status: 400}
+	return authOutcome{}, awsjson.NotImplementedFeature(fmt.Sprintf("the %s challenge", challenge))
 }
 
 // newPasswordRequired completes NEW_PASSWORD_REQUIRED: the new password

@@ -2,9 +2,6 @@ package userpool
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"time"
@@ -13,6 +10,7 @@ import (
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/mfa"
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/tokens"
 )
 
 // maxMFAAttempts is how many wrong codes one MFA challenge accepts.
@@ -70,7 +68,7 @@ func (s *Service) secondFactor(ctx context.Context, st authStep, u store.User, a
 
 // challenge opens a session for the next challenge and returns it.
 func (s *Service) challenge(ctx context.Context, st authStep, u store.User, name string, data sessionData, params map[string]string) (authOutcome, error) {
-	return s.challengeAs(ctx, st, u, name, newOpaque(96), data, params)
+	return s.challengeAs(ctx, st, u, name, newSession(), data, params)
 }
 
 // challengeAs is challenge under a given session string: the one the
@@ -94,9 +92,8 @@ func (s *Service) factorChallenge(ctx context.Context, st authStep, u store.User
 	case factorTOTP:
 		return s.challenge(ctx, st, u, factorTOTP, data, nil)
 	case factorSMS, factorEmail:
-		code := mfa.OTP(rand.Reader, 6)
-		salt := newOpaque(12)
-		data.CodeSalt, data.CodeHash = salt, base64.RawStdEncoding.EncodeToString(hashCode([]byte(salt), code))
+		code, stored := s.newCode(sessionTTL(st.client), "")
+		data.Code = &stored
 		msg := messaging.Message{PoolID: p.id(), Username: u.Username, Kind: messaging.KindAuthentication}
 		var params map[string]string
 		if factor == factorSMS {
@@ -163,9 +160,7 @@ func (s *Service) answerFactor(ctx context.Context, st authStep, factor, session
 			return authOutcome{}, err
 		}
 	} else {
-		salt := d.CodeSalt
-		want, _ := base64.RawStdEncoding.DecodeString(d.CodeHash)
-		ok = hmac.Equal(hashCode([]byte(salt), code), want)
+		ok = d.Code != nil && d.Code.matches(code)
 	}
 	if !ok {
 		d.Attempts++
@@ -186,7 +181,7 @@ func (s *Service) reopen(ctx context.Context, c appClient, sess store.AuthSessio
 		return err
 	}
 	sess.Data = raw
-	sess.Hash = hashOf(key)
+	sess.Hash = tokens.HashToken(key)
 	return s.store.CreateAuthSession(ctx, sess)
 }
 
@@ -213,7 +208,7 @@ func (s *Service) afterSecondFactor(ctx context.Context, st authStep, u store.Us
 		}
 		if dev != nil {
 			if session == "" {
-				session = newOpaque(96)
+				session = newSession()
 			}
 			data := sessionData{Username: u.Username, AuthTime: &authTime, Admin: st.admin, DeviceKey: dev.Key}
 			return s.challengeAs(ctx, st, u, string(api.ChallengeNameTypeDeviceSrpAuth), session, data, map[string]string{})
@@ -256,7 +251,7 @@ type mfaSetup struct {
 // takeSetupSession consumes an MFA_SETUP session given to the software
 // token operations.
 func (s *Service) takeSetupSession(ctx context.Context, session string) (*mfaSetup, error) {
-	sess, err := s.store.TakeAuthSession(ctx, hashOf(session))
+	sess, err := s.store.TakeAuthSession(ctx, tokens.HashToken(session))
 	if err != nil || sess.Challenge != "MFA_SETUP" || s.clock().After(sess.ExpiresAt) {
 		if err != nil && !isNotFound(err) {
 			return nil, err
@@ -282,13 +277,13 @@ func (s *Service) restoreSetupSession(ctx context.Context, m *mfaSetup) error {
 
 // reopenSetupSession stores the MFA_SETUP state under a new session string.
 func (s *Service) reopenSetupSession(ctx context.Context, m *mfaSetup) (string, error) {
-	next := newOpaque(96)
+	next := newSession()
 	raw, err := json.Marshal(m.data)
 	if err != nil {
 		return "", err
 	}
 	sess := m.sess
-	sess.Hash, sess.Data = hashOf(next), raw
+	sess.Hash, sess.Data = tokens.HashToken(next), raw
 	sess.ExpiresAt = s.clock().Add(sessionTTL(m.client))
 	return next, s.store.CreateAuthSession(ctx, sess)
 }

@@ -3,13 +3,13 @@ package userpool
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"time"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/tokens"
 )
 
 // sessionData is what a sign-in session remembers between steps.
@@ -30,20 +30,20 @@ type sessionData struct {
 	AuthTime *time.Time `json:"authTime,omitempty"`
 	// Admin marks a session opened by an admin (IAM) operation.
 	Admin bool `json:"admin,omitempty"`
-	// CodeSalt and CodeHash hold the SMS or email MFA code (salted HMAC);
-	// Attempts counts wrong answers.
-	CodeSalt string `json:"codeSalt,omitempty"`
-	CodeHash string `json:"codeHash,omitempty"`
-	Attempts int    `json:"attempts,omitempty"`
+	// Code is the SMS or email MFA code (stored as codes are); Attempts
+	// counts wrong answers.
+	Code     *code `json:"code,omitempty"`
+	Attempts int   `json:"attempts,omitempty"`
 	// DeviceKey is the device the sign-in comes from.
 	DeviceKey string `json:"deviceKey,omitempty"`
 	// SecretBlock is the SECRET_BLOCK a device must return.
 	SecretBlock string `json:"secretBlock,omitempty"`
 }
 
-func hashOf(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
+// newSession returns a new session string (Cognito-shaped, opaque).
+func newSession() string {
+	v, _ := tokens.NewSessionToken(rand.Reader)
+	return v
 }
 
 // newOpaque returns a random opaque string with n bytes of entropy.
@@ -73,7 +73,7 @@ func (s *Service) openSession(ctx context.Context, c appClient, userKey, challen
 	}
 	now := s.clock()
 	return s.store.CreateAuthSession(ctx, store.AuthSession{
-		Hash: hashOf(key), PoolID: c.pool.id(), ClientID: c.rec.ID, UserKey: userKey,
+		Hash: tokens.HashToken(key), PoolID: c.pool.id(), ClientID: c.rec.ID, UserKey: userKey,
 		Challenge: challenge, Data: raw, CreatedAt: now, ExpiresAt: now.Add(sessionTTL(c)),
 	})
 }
@@ -85,7 +85,7 @@ func (s *Service) takeSession(ctx context.Context, c appClient, key, challenge s
 	if key == "" {
 		return store.AuthSession{}, d, api.NewNotAuthorizedException("Invalid session for the user.")
 	}
-	sess, err := s.store.TakeAuthSession(ctx, hashOf(key))
+	sess, err := s.store.TakeAuthSession(ctx, tokens.HashToken(key))
 	if err != nil {
 		if isNotFound(err) {
 			return sess, d, api.NewNotAuthorizedException("Invalid session for the user, session is expired.")

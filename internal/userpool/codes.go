@@ -47,21 +47,34 @@ func hashCode(salt []byte, value string) []byte {
 // issueCode creates a 6-digit code for purpose, replacing any earlier one,
 // and returns it in clear for delivery.
 func (s *Service) issueCode(d *userData, purpose, attr string, ttl time.Duration) string {
+	value, c := s.newCode(ttl, attr)
+	if d.Codes == nil {
+		d.Codes = map[string]code{}
+	}
+	d.Codes[purpose] = c
+	return value
+}
+
+// newCode returns a fresh 6-digit code in clear and its stored form.
+func (s *Service) newCode(ttl time.Duration, attr string) (string, code) {
 	value := s.ids.Digits(6)
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		panic("crypto/rand failed: " + err.Error())
 	}
-	if d.Codes == nil {
-		d.Codes = map[string]code{}
-	}
-	d.Codes[purpose] = code{
+	return value, code{
 		Salt:      base64.RawStdEncoding.EncodeToString(salt),
 		Hash:      base64.RawStdEncoding.EncodeToString(hashCode(salt, value)),
 		ExpiresAt: s.clock().Add(ttl),
 		Attr:      attr,
 	}
-	return value
+}
+
+// matches compares value with the code in constant time.
+func (c code) matches(value string) bool {
+	salt, err1 := base64.RawStdEncoding.DecodeString(c.Salt)
+	want, err2 := base64.RawStdEncoding.DecodeString(c.Hash)
+	return err1 == nil && err2 == nil && hmac.Equal(hashCode(salt, value), want)
 }
 
 // codeCheck is the outcome of checking a code.
@@ -85,12 +98,7 @@ func (s *Service) checkCode(d *userData, purpose, value string) codeCheck {
 	if c.Attempts >= maxCodeAttempts {
 		return codeExhausted
 	}
-	salt, err1 := base64.RawStdEncoding.DecodeString(c.Salt)
-	want, err2 := base64.RawStdEncoding.DecodeString(c.Hash)
-	if err1 != nil || err2 != nil {
-		return codeMissing
-	}
-	if !hmac.Equal(hashCode(salt, value), want) {
+	if !c.matches(value) {
 		c.Attempts++
 		d.Codes[purpose] = c
 		return codeMismatch
