@@ -370,7 +370,7 @@ func (s *Store) retry(ctx context.Context, op func() error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(s.stmtCtx(ctx), nil)
 	if err != nil {
 		return err
 	}
@@ -380,6 +380,11 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error
 		}
 	}()
 	if err = fn(tx); err != nil {
+		return err
+	}
+	// On SQLite tx does not watch ctx (stmtCtx); a request that ended
+	// while fn ran must still not commit.
+	if err = ctx.Err(); err != nil {
 		return err
 	}
 	return tx.Commit()

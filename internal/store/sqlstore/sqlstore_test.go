@@ -531,3 +531,36 @@ func TestPostgresRetriesSerializationFailures(t *testing.T) {
 		t.Errorf("inTx = %v after %d attempts; want the deadlock error after %d", err, attempts, maxAttempts)
 	}
 }
+
+// TestSQLiteStatementsIgnoreLiveContexts checks that a statement under a
+// cancellable context costs no more than one under a context that can
+// never end: neither the driver nor database/sql starts a goroutine to
+// watch it. A context that has already ended still fails the call.
+func TestSQLiteStatementsIgnoreLiveContexts(t *testing.T) {
+	s := openStore(t, Config{DSN: sqliteBackend().newDSN(t)})
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	p := store.UserPool{ID: "us-east-1_ctx", Name: "ctx", CreatedAt: now, UpdatedAt: now, Settings: []byte(`{}`)}
+	if err := s.CreateUserPool(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	get := func(ctx context.Context) func() {
+		return func() {
+			if _, err := s.GetUserPool(ctx, p.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	live, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	get(live)() // prepare the statement first
+	never := testing.AllocsPerRun(50, get(context.Background()))
+	cancellable := testing.AllocsPerRun(50, get(live))
+	// WithoutCancel itself allocates once.
+	if cancellable > never+1 {
+		t.Errorf("GetUserPool allocates %.0f times under a cancellable context, %.0f under one that never ends: a watcher per statement?", cancellable, never)
+	}
+	cancel()
+	if _, err := s.GetUserPool(live, p.ID); !errors.Is(err, context.Canceled) {
+		t.Errorf("GetUserPool with an ended context: %v, want context.Canceled", err)
+	}
+}

@@ -95,8 +95,23 @@ func (c *stmtCache) close() {
 	c.stmts = nil
 }
 
+// stmtCtx returns the context a statement runs under. On SQLite it is ctx
+// without its cancellation once the statement starts: the driver and
+// database/sql would each start a goroutine per statement to watch a
+// cancellable context, which costs more than a local statement (bounded
+// by the busy timeout) takes. A context already ended is kept, so the call
+// fails at once. PostgreSQL statements keep ctx, so that a cancelled
+// request cancels them on the server.
+func (s *Store) stmtCtx(ctx context.Context) context.Context {
+	if s.d.name == "sqlite" && ctx.Err() == nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 // rQueryRow runs a single-row query on the readers.
 func (s *Store) rQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = s.stmtCtx(ctx)
 	if st := s.rc.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -105,6 +120,7 @@ func (s *Store) rQueryRow(ctx context.Context, query string, args ...any) *sql.R
 
 // rQuery runs a query on the readers.
 func (s *Store) rQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = s.stmtCtx(ctx)
 	if st := s.rc.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -113,6 +129,7 @@ func (s *Store) rQuery(ctx context.Context, query string, args ...any) (*sql.Row
 
 // wExec runs a statement on the writer.
 func (s *Store) wExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = s.stmtCtx(ctx)
 	if st := s.wc.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -130,6 +147,7 @@ func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt 
 
 // txQueryRow runs a single-row query in tx.
 func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	ctx = s.stmtCtx(ctx)
 	if st := s.txStmt(ctx, tx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -138,6 +156,7 @@ func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args .
 
 // txExec runs a statement in tx.
 func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	ctx = s.stmtCtx(ctx)
 	if st := s.txStmt(ctx, tx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
