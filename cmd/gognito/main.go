@@ -84,6 +84,7 @@ func loadConfig(name string, args []string, stderr io.Writer, getenv func(string
 	logLevel := fs.String("log-level", "", "debug, info, warn or error")
 	logFormat := fs.String("log-format", "", "text or json")
 	mode := fs.String("mode", "", "development or production")
+	debugAddr := fs.String("debug-addr", "", "serve Go profiles (/debug/pprof/) on this address; off when empty")
 	if err := fs.Parse(args); err != nil {
 		return config.Config{}, err
 	}
@@ -105,6 +106,7 @@ func loadConfig(name string, args []string, stderr io.Writer, getenv func(string
 		{"addr", &cfg.Addr, *addr}, {"data-dir", &cfg.DataDir, *dataDir}, {"database", &cfg.Database, *database},
 		{"region", &cfg.Region, *region}, {"account-id", &cfg.AccountID, *account}, {"public-url", &cfg.PublicURL, *publicURL},
 		{"log-level", &cfg.LogLevel, *logLevel}, {"log-format", &cfg.LogFormat, *logFormat}, {"mode", &cfg.Mode, *mode},
+		{"debug-addr", &cfg.DebugAddr, *debugAddr},
 	} {
 		if isSet(fs, f.flag) {
 			*f.dst = f.value
@@ -132,10 +134,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return configError(stderr, err)
 	}
 	logger := cfg.Logger(stderr)
+	tuneGC(getenv)
 	a, err := app.New(ctx, cfg, app.Options{Logger: logger})
 	if err != nil {
 		logger.Error("start-up failed", "error", err)
 		return 1
+	}
+	if cfg.DebugAddr != "" {
+		stop, err := startDebug(ctx, cfg.DebugAddr, logger)
+		if err != nil {
+			logger.Error("start-up failed: debug listener", "error", err)
+			_ = a.Close()
+			return 1
+		}
+		defer stop()
 	}
 	err = a.ListenAndServe(ctx, func(addr net.Addr) {
 		logger.Info("gognito listening", "addr", addr.String(), "endpoint", "http://"+addr.String(),

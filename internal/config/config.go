@@ -65,6 +65,7 @@ const (
 	EnvInboxToken      = "GOGNITO_INBOX_TOKEN"
 	EnvIssuer          = "GOGNITO_ISSUER"
 	EnvDataKey         = "GOGNITO_DATA_KEY"
+	EnvDebugAddr       = "GOGNITO_DEBUG_ADDR"
 )
 
 // Config is the complete runtime configuration of a Gognito server.
@@ -122,6 +123,10 @@ type Config struct {
 	// callers that present it as a bearer token (development mode serves
 	// the inbox to everyone and keeps every message).
 	InboxToken string `yaml:"inbox_token"`
+	// DebugAddr, when set, is a second TCP address (host:port) that serves
+	// the Go runtime's profiles (net/http/pprof under /debug/pprof/). It
+	// has no authentication: bind it to a loopback or private address.
+	DebugAddr string `yaml:"debug_addr"`
 	// IDSeed, when non-zero, makes generated identifiers deterministic.
 	// It is meant for tests and is rejected in production mode.
 	IDSeed int64 `yaml:"id_seed"`
@@ -250,6 +255,7 @@ func ApplyEnv(c *Config, getenv func(string) string) error {
 		{EnvInboxToken, &c.InboxToken},
 		{EnvIssuer, &c.Issuer},
 		{EnvDataKey, &c.DataKey},
+		{EnvDebugAddr, &c.DebugAddr},
 	}
 	for _, s := range strs {
 		if v := getenv(s.env); v != "" {
@@ -340,6 +346,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Any("credentials", keys),
+		slog.String("debug_addr", c.DebugAddr),
 		slog.Int64("id_seed", c.IDSeed),
 	)
 }

@@ -175,6 +175,7 @@ func TestApplyEnv(t *testing.T) {
 		{name: "max body bytes", env: map[string]string{"GOGNITO_MAX_BODY_BYTES": "4096"}, mutate: func(c *Config) { c.MaxBodyBytes = 4096 }},
 		{name: "max body bytes padded", env: map[string]string{"GOGNITO_MAX_BODY_BYTES": " 4096 "}, mutate: func(c *Config) { c.MaxBodyBytes = 4096 }},
 		{name: "shutdown timeout", env: map[string]string{"GOGNITO_SHUTDOWN_TIMEOUT": "2m"}, mutate: func(c *Config) { c.ShutdownTimeout = 2 * time.Minute }},
+		{name: "debug addr", env: map[string]string{"GOGNITO_DEBUG_ADDR": "127.0.0.1:6060"}, mutate: func(c *Config) { c.DebugAddr = "127.0.0.1:6060" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,6 +268,11 @@ func TestValidate(t *testing.T) {
 			want: []string{`addr "localhost:65536": port "65536" must be a number between 0 and 65535`}},
 		{name: "addr too many colons", mutate: func(c *Config) { c.Addr = "::1:80" },
 			want: []string{`addr "::1:80": too many colons in address`}},
+		{name: "debug addr", mutate: func(c *Config) { c.DebugAddr = "127.0.0.1:0" }},
+		{name: "debug addr missing port", mutate: func(c *Config) { c.DebugAddr = "localhost" },
+			want: []string{`debug_addr "localhost": missing port in address`}},
+		{name: "debug addr and addr both wrong", mutate: func(c *Config) { c.Addr = "x:y"; c.DebugAddr = "localhost:99999" },
+			want: []string{`addr "x:y": port "y" must be a number between 0 and 65535`, `debug_addr "localhost:99999": port "99999" must be a number between 0 and 65535`}},
 
 		{name: "database postgres", mutate: func(c *Config) { c.Database = "postgres://u:p@db:5432/gognito?sslmode=disable" }},
 		{name: "database postgresql", mutate: func(c *Config) { c.Database = "postgresql://db/gognito" }},

@@ -138,22 +138,30 @@ func (c Config) validateAddr(add addFunc) {
 		add("addr", nil, "required")
 		return
 	}
-	_, port, err := net.SplitHostPort(c.Addr)
+	checkHostPort(add, "addr", c.Addr)
+	if c.DebugAddr != "" {
+		checkHostPort(add, "debug_addr", c.DebugAddr)
+	}
+}
+
+// checkHostPort reports what is wrong with a host:port listen address.
+func checkHostPort(add addFunc, field, addr string) {
+	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		var ae *net.AddrError
 		if errors.As(err, &ae) {
-			add("addr", c.Addr, "%s", ae.Err)
+			add(field, addr, "%s", ae.Err)
 		} else {
-			add("addr", c.Addr, "%v", err)
+			add(field, addr, "%v", err)
 		}
 		return
 	}
 	if port == "" {
-		add("addr", c.Addr, "missing port in address")
+		add(field, addr, "missing port in address")
 		return
 	}
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		add("addr", c.Addr, "port %q must be a number between 0 and 65535", port)
+		add(field, addr, "port %q must be a number between 0 and 65535", port)
 	}
 }
 
