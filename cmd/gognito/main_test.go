@@ -60,25 +60,36 @@ func TestEnvironmentAndFileOverrides(t *testing.T) {
 	}
 }
 
+// startServe runs "gognito serve args…" until ctx ends; done receives its
+// exit code.
+func startServe(ctx context.Context, args ...string) (stderr *syncBuffer, done chan int) {
+	stderr, done = &syncBuffer{}, make(chan int, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, args...), &bytes.Buffer{}, stderr, noEnv)
+	}()
+	return stderr, done
+}
+
+// logged waits up to 10 s for the log to match pattern and returns its
+// first group.
+func logged(t *testing.T, log *syncBuffer, pattern string) string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := re.FindStringSubmatch(log.String()); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("nothing in the log matches %s:\n%s", pattern, log.String())
+	return ""
+}
+
 func TestServeStartsLogsAndStopsGracefully(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}, &bytes.Buffer{}, stderr, noEnv)
-	}()
-	endpoint := regexp.MustCompile(`endpoint=(http://\S+)`)
-	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if m := endpoint.FindStringSubmatch(stderr.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		t.Fatalf("no listening line:\n%s", stderr.String())
-	}
+	stderr, done := startServe(ctx, "--addr", "127.0.0.1:0", "--data-dir", dir)
+	url := logged(t, stderr, `endpoint=(http://\S+)`)
 	if !strings.Contains(stderr.String(), "storage=sqlite:"+filepath.Join(dir, "gognito.db")) {
 		t.Fatalf("listening line does not say where data lives:\n%s", stderr.String())
 	}
@@ -121,21 +132,8 @@ func TestServeDebugListenerAndGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--debug-addr", "127.0.0.1:0"}, &bytes.Buffer{}, stderr, noEnv)
-	}()
-	listening := regexp.MustCompile(`debug_addr=(\S+)`)
-	var addr string
-	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("no debug listener line:\n%s", stderr.String())
-	}
+	stderr, done := startServe(ctx, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--debug-addr", "127.0.0.1:0")
+	addr := logged(t, stderr, `debug_addr=(\S+)`)
 	if got := debug.SetGCPercent(100); got != serverGCPercent {
 		t.Errorf("serve without GOGC runs with GC percent %d, want %d", got, serverGCPercent)
 	}
