@@ -199,9 +199,10 @@ func (s *Store) TakeAuthSession(ctx context.Context, hash []byte) (store.AuthSes
 		created, expires int64
 		found            bool
 	)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	// One statement, so no transaction: the row is gone once it returns.
+	err := s.retry(ctx, func() error {
 		found = false
-		err := s.txQueryRow(ctx, tx, s.sql(`DELETE FROM auth_sessions WHERE hash = ?
+		err := s.wQueryRow(ctx, s.sql(`DELETE FROM auth_sessions WHERE hash = ?
 			RETURNING hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at`), blob(hash)).Scan(
 			&a.Hash, &a.PoolID, &a.ClientID, &a.UserKey, &a.Challenge, &a.Data, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -16,7 +16,7 @@ func (s *Store) AddMessage(ctx context.Context, m store.Message) (int64, error) 
 	var id int64
 	err := s.retry(ctx, func() error {
 		if s.d.returningID != "" {
-			return s.w.QueryRowContext(s.stmtCtx(ctx), s.q.insertMessage, args...).Scan(&id)
+			return s.wQueryRow(ctx, s.q.insertMessage, args...).Scan(&id)
 		}
 		res, err := s.wExec(ctx, s.q.insertMessage, args...)
 		if err != nil {

@@ -136,6 +136,16 @@ func (s *Store) wExec(ctx context.Context, query string, args ...any) (sql.Resul
 	return s.w.ExecContext(ctx, query, args...)
 }
 
+// wQueryRow runs a single-row statement (an INSERT or DELETE … RETURNING)
+// on the writer.
+func (s *Store) wQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = s.stmtCtx(ctx)
+	if st := s.wc.get(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.w.QueryRowContext(ctx, query, args...)
+}
+
 // txStmt returns the cached statement of query bound to tx, or nil (the
 // text is then prepared after the transaction, for the next time).
 func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
