@@ -18,6 +18,11 @@ const tick = 10 * time.Millisecond
 type snapshot struct {
 	self, server, machine time.Duration
 	ok                    bool
+	// serverSys is the server's system (kernel) share of server, and
+	// serverSwitches its threads' context switches so far, voluntary
+	// (a thread went to sleep) and not; zero when unknown.
+	serverSys      time.Duration
+	serverSwitches int64
 }
 
 // snapshotter returns a function taking snapshots; serverPID is 0 for an
@@ -29,9 +34,13 @@ func snapshotter(serverPID int) func() *snapshot {
 		var ok1, ok2, ok3 bool
 		s.self, ok1 = procCPU(self)
 		s.server, ok2 = s.self, ok1
+		pid := self
 		if serverPID > 0 {
+			pid = serverPID
 			s.server, ok2 = procCPU(serverPID)
 		}
+		s.serverSys, _ = procSys(pid)
+		s.serverSwitches = procSwitches(pid)
 		s.machine, ok3 = machineBusy()
 		s.ok = ok1 && ok2 && ok3
 		return &s
@@ -57,26 +66,62 @@ func (r result) usage(serverPID int) (server time.Duration, others float64, ok b
 // procCPU returns the user+system CPU time of process pid so far, from
 // /proc/PID/stat (Linux).
 func procCPU(pid int) (time.Duration, bool) {
+	ut, st, ok := procTimes(pid)
+	return ut + st, ok
+}
+
+// procSys returns the system CPU time of process pid so far.
+func procSys(pid int) (time.Duration, bool) {
+	_, st, ok := procTimes(pid)
+	return st, ok
+}
+
+// procSwitches returns the context switches of process pid's threads so
+// far (voluntary and not, from /proc/PID/task/*/status), or 0. Threads
+// that have exited are not counted.
+func procSwitches(pid int) int64 {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && (k == "voluntary_ctxt_switches" || k == "nonvoluntary_ctxt_switches") {
+				c, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				n += c
+			}
+		}
+	}
+	return n
+}
+
+// procTimes returns the user and system CPU time of process pid so far.
+func procTimes(pid int) (user, sys time.Duration, ok bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	f := strings.Fields(s[i+1:])
 	if len(f) < 13 {
-		return 0, false
+		return 0, 0, false
 	}
 	// f[0] is field 3 (state): utime and stime are fields 14 and 15.
 	ut, err1 := strconv.ParseInt(f[11], 10, 64)
 	st, err2 := strconv.ParseInt(f[12], 10, 64)
 	if err1 != nil || err2 != nil {
-		return 0, false
+		return 0, 0, false
 	}
-	return time.Duration(ut+st) * tick, true
+	return time.Duration(ut) * tick, time.Duration(st) * tick, true
 }
 
 // machineBusy returns the busy CPU time of all CPUs so far, from

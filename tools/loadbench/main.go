@@ -192,6 +192,10 @@ type row struct {
 	// CPUMsPerOp is the probed process's CPU time per successful
 	// operation (see report.CPUProbe).
 	CPUMsPerOp float64 `json:"cpuMsPerOp,omitempty"`
+	// SysMsPerOp is the system (kernel) part of CPUMsPerOp, and
+	// SwitchesPerOp the probed process's context switches per operation.
+	SysMsPerOp    float64 `json:"sysMsPerOp,omitempty"`
+	SwitchesPerOp float64 `json:"switchesPerOp,omitempty"`
 	// ClientMathMs is the mean wall time of SignInSRP's client-side SRP
 	// math per sign-in.
 	ClientMathMs float64 `json:"clientMathMs,omitempty"`
@@ -332,6 +336,8 @@ func runAll(ctx context.Context, o options) error {
 				rw.OtherCores = others
 				if r.ops > 0 {
 					rw.CPUMsPerOp = ms(cpu) / float64(r.ops)
+					rw.SysMsPerOp = ms(r.after.serverSys-r.before.serverSys) / float64(r.ops)
+					rw.SwitchesPerOp = float64(r.after.serverSwitches-r.before.serverSwitches) / float64(r.ops)
 				}
 			}
 			if b.clientMath != nil {

@@ -40,6 +40,12 @@ func printReport(w io.Writer, rep report) {
 			fmtMs(r.P50Ms), fmtMs(r.P90Ms), fmtMs(r.P99Ms), r.Errors, fmtMs(r.CPUMsPerOp), others)
 	}
 	for _, r := range rep.Results {
+		if r.Scenario == "SignInSRP" && r.CPUMsPerOp > 0 {
+			fmt.Fprintf(w, "SignInSRP, %d workers: %s of the CPU per sign-in in the kernel, %.0f context switches per sign-in (%s)\n",
+				r.Concurrency, fmtMs(r.SysMsPerOp), r.SwitchesPerOp, rep.CPUProbe)
+		}
+	}
+	for _, r := range rep.Results {
 		if r.ClientMathMs > 0 {
 			fmt.Fprintf(w, "SignInSRP, %d workers: the client's SRP math took %s (wall) of each sign-in\n", r.Concurrency, fmtMs(r.ClientMathMs))
 		}
