@@ -62,6 +62,11 @@ type RefreshTokens interface {
 	// IsFamilyRevoked reports whether the family has been revoked. A family
 	// with no tokens is not revoked.
 	IsFamilyRevoked(ctx context.Context, poolID, family string) (bool, error)
+	// GetUserWithFamily is GetUser that also reports, as IsFamilyRevoked,
+	// whether the family is revoked, both read in one statement. When the
+	// user does not exist the error is ErrNotFound and the flag says
+	// nothing.
+	GetUserWithFamily(ctx context.Context, poolID, key, family string) (User, bool, error)
 	// DeleteExpiredRefreshTokens removes tokens expired before now.
 	DeleteExpiredRefreshTokens(ctx context.Context, now time.Time) (int, error)
 }

@@ -75,10 +75,11 @@ type Clients interface {
 	CreateClient(ctx context.Context, c Client) error
 	// GetClient returns the client of the pool or ErrNotFound.
 	GetClient(ctx context.Context, poolID, clientID string) (Client, error)
-	// GetClientByID returns a client by its ID alone (client IDs are unique
-	// across pools) or ErrNotFound. Unauthenticated operations address a pool
-	// through its client ID.
-	GetClientByID(ctx context.Context, clientID string) (Client, error)
+	// GetClientWithPool returns a client by its ID alone (client IDs are
+	// unique across pools) with its pool, both read in one statement, or
+	// ErrNotFound. Unauthenticated operations address a pool through its
+	// client ID.
+	GetClientWithPool(ctx context.Context, clientID string) (Client, UserPool, error)
 	// UpdateClient applies fn atomically, like UpdateUserPool. PoolID, ID and
 	// CreatedAt cannot be changed by fn.
 	UpdateClient(ctx context.Context, poolID, clientID string, fn func(*Client) error) (Client, error)

@@ -20,7 +20,7 @@ type appClient struct {
 
 // loadClient resolves a ClientId to its client and pool.
 func (s *Service) loadClient(ctx context.Context, clientID string) (appClient, error) {
-	rec, err := s.store.GetClientByID(ctx, clientID)
+	rec, poolRec, err := s.store.GetClientWithPool(ctx, clientID)
 	if err != nil {
 		return appClient{}, storeErr(err, func() error { return clientNotFound(clientID) })
 	}
@@ -28,11 +28,11 @@ func (s *Service) loadClient(ctx context.Context, clientID string) (appClient, e
 	if err != nil {
 		return appClient{}, err
 	}
-	p, err := s.loadPool(ctx, rec.PoolID)
+	p, m, err := s.cachedPool(poolRec)
 	if err != nil {
 		return appClient{}, err
 	}
-	return appClient{rec: rec, conf: conf, pool: p}, nil
+	return appClient{rec: rec, conf: conf, pool: poolView{p, m}}, nil
 }
 
 // SecretHash computes Cognito's SECRET_HASH: base64 HMAC-SHA256 keyed with

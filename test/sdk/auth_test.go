@@ -247,6 +247,17 @@ func TestRefreshRevokeAndSignOut(t *testing.T) {
 	ok(t, err)
 	apiErr(t, getUser(*fourth.AccessToken), "NotAuthorizedException", "Access Token has been revoked")
 
+	// Once the user is deleted, a token of a revoked family still reads as
+	// revoked; one that was never revoked finds no user.
+	_, err = a.idp.AdminEnableUser(a.ctx, &idp.AdminEnableUserInput{UserPoolId: &a.pool, Username: aws.String("sam")})
+	ok(t, err)
+	time.Sleep(1100 * time.Millisecond)
+	fifth := signIn()
+	_, err = a.idp.AdminDeleteUser(a.ctx, &idp.AdminDeleteUserInput{UserPoolId: &a.pool, Username: aws.String("sam")})
+	ok(t, err)
+	apiErr(t, getUser(*r.AuthenticationResult.AccessToken), "NotAuthorizedException", "Access Token has been revoked")
+	apiErr(t, getUser(*fifth.AccessToken), "UserNotFoundException", "User does not exist.")
+
 	apiErr(t, getUser("garbage"), "NotAuthorizedException", "Invalid Access Token")
 	apiErr(t, getUser(*fourth.IdToken), "NotAuthorizedException", "Invalid Access Token")
 	parts := strings.Split(*fourth.AccessToken, ".")

@@ -168,6 +168,32 @@ func (s *Store) IsFamilyRevoked(ctx context.Context, poolID, family string) (boo
 	return err == nil, s.mapErr(ctx, "is family revoked", err)
 }
 
+// GetUserWithFamily returns the user, as GetUser, and whether the token
+// family is revoked, from one statement.
+func (s *Store) GetUserWithFamily(ctx context.Context, poolID, key, family string) (store.User, bool, error) {
+	if s.closed.Load() {
+		return store.User{}, false, store.ErrClosed
+	}
+	var revoked bool
+	u, err := scanUser(scanAlso{s.rQueryRow(ctx, s.q.getUserWithFamily, family, poolID, key), &revoked})
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.User{}, false, userNotFound(poolID, key)
+	}
+	if err != nil {
+		return store.User{}, false, s.mapErr(ctx, "get user with family", err)
+	}
+	return u, revoked, nil
+}
+
+// scanAlso scans a row whose leading columns a scan function knows, and
+// the one column after them into extra.
+type scanAlso struct {
+	row   rowScanner
+	extra any
+}
+
+func (s scanAlso) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra)...) }
+
 // DeleteExpiredRefreshTokens removes tokens that expired before now.
 func (s *Store) DeleteExpiredRefreshTokens(ctx context.Context, now time.Time) (int, error) {
 	if s.closed.Load() {

@@ -71,20 +71,29 @@ func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (store.C
 	return c, nil
 }
 
-// GetClientByID returns a client by its globally unique ID or
-// store.ErrNotFound.
-func (s *Store) GetClientByID(ctx context.Context, clientID string) (store.Client, error) {
+// GetClientWithPool returns a client by its ID alone, with its pool, from
+// one statement; store.ErrNotFound if either is missing.
+func (s *Store) GetClientWithPool(ctx context.Context, clientID string) (store.Client, store.UserPool, error) {
 	if s.closed.Load() {
-		return store.Client{}, store.ErrClosed
+		return store.Client{}, store.UserPool{}, store.ErrClosed
 	}
-	c, err := scanClient(s.rQueryRow(ctx, s.q.getClientByID, clientID))
+	var (
+		c                                  store.Client
+		p                                  store.UserPool
+		cCreated, cUpdated, pCreated, pUpd int64
+		cSettings, pSettings               []byte
+	)
+	err := s.rQueryRow(ctx, s.q.getClientWithPool, clientID).Scan(&c.PoolID, &c.ID, &c.Name, &c.Secret, &cCreated, &cUpdated, &cSettings,
+		&p.ID, &p.Name, &pCreated, &pUpd, &pSettings)
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Client{}, clientNotFound("", clientID)
+		return store.Client{}, store.UserPool{}, clientNotFound("", clientID)
 	}
 	if err != nil {
-		return store.Client{}, s.mapErr(ctx, "get client", err)
+		return store.Client{}, store.UserPool{}, s.mapErr(ctx, "get client with pool", err)
 	}
-	return c, nil
+	c.CreatedAt, c.UpdatedAt, c.Settings = fromMillis(cCreated), fromMillis(cUpdated), unblob(cSettings)
+	p.CreatedAt, p.UpdatedAt, p.Settings = fromMillis(pCreated), fromMillis(pUpd), unblob(pSettings)
+	return c, p, nil
 }
 
 // UpdateClient applies fn atomically like UpdateUserPool; PoolID, ID and

@@ -61,6 +61,8 @@ func userPlanCases(t *testing.T, d *dialect) []planCase {
 		planCase{"users in group", q.listUsersInGroup, []any{"p", "g", "k", 61}},
 		planCase{"groups", q.listGroups, []any{"p", "g", 61}},
 		planCase{"count users", q.countUsers, []any{"p"}},
+		planCase{"user with token family", q.getUserWithFamily, []any{"f", "p", "k"}},
+		planCase{"client with pool", q.getClientWithPool, []any{"c"}},
 	)
 }
 
@@ -80,6 +82,9 @@ func TestUserQueriesUseIndexesSQLite(t *testing.T) {
 			var detail string
 			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
 				t.Fatal(err)
+			}
+			if strings.HasPrefix(detail, "CORRELATED SCALAR SUBQUERY") {
+				continue // a heading: the subquery's own steps follow
 			}
 			steps = append(steps, detail)
 		}

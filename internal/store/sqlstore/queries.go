@@ -6,10 +6,10 @@ import "strings"
 type queries struct {
 	insertPool, getPool, getPoolForUpdate, updatePool, deletePool, listPools, countPools, poolExists string
 
-	insertClient, getClient, getClientForUpdate, getClientByID, updateClient, deleteClient, listClients, countClients string
+	insertClient, getClient, getClientForUpdate, getClientWithPool, updateClient, deleteClient, listClients, countClients string
 
-	userSlot, insertUser, getUser, getUserForUpdate, getUserBySub, getUserByAlias, updateUser, deleteUser, countUsers, userExists string
-	insertAlias, deleteAlias                                                                                                      string
+	userSlot, insertUser, getUser, getUserWithFamily, getUserForUpdate, getUserBySub, getUserByAlias, updateUser, deleteUser, countUsers, userExists string
+	insertAlias, deleteAlias                                                                                                                         string
 
 	insertGroup, getGroup, getGroupForUpdate, updateGroup, deleteGroup, listGroups, countGroups, groupExists string
 	addMember, removeMember, listGroupsForUser, listUsersInGroup                                             string
@@ -70,7 +70,8 @@ func buildQueries(d *dialect) queries {
 		insertClient:       "INSERT INTO clients (" + clientColumns + ") VALUES (" + list(7) + ")",
 		getClient:          getClient,
 		getClientForUpdate: getClient + d.forUpdate,
-		getClientByID:      "SELECT " + clientColumns + " FROM clients WHERE id = " + p(1),
+		getClientWithPool: "SELECT " + qualified("c", clientColumns) + ", " + qualified("p", poolColumns) +
+			" FROM clients c JOIN user_pools p ON p.id = c.pool_id WHERE c.id = " + p(1),
 		updateClient: "UPDATE clients SET name = " + p(1) + ", secret = " + p(2) + ", updated_at = " + p(3) + ", settings = " + p(4) +
 			" WHERE pool_id = " + p(5) + " AND id = " + p(6),
 		deleteClient: "DELETE FROM clients WHERE pool_id = " + p(1) + " AND id = " + p(2),
@@ -79,8 +80,10 @@ func buildQueries(d *dialect) queries {
 
 		userSlot: "SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = " + p(1) + ")," +
 			" EXISTS (SELECT 1 FROM users WHERE pool_id = " + p(2) + " AND key = " + p(3) + ")",
-		insertUser:       "INSERT INTO users (" + userColumns + ", " + userFilterColumns + ") VALUES (" + list(17) + ")",
-		getUser:          getUser,
+		insertUser: "INSERT INTO users (" + userColumns + ", " + userFilterColumns + ") VALUES (" + list(17) + ")",
+		getUser:    getUser,
+		getUserWithFamily: "SELECT " + qualified("u", userColumns) + ", EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.pool_id = u.pool_id AND r.family = " + p(1) +
+			" AND r.revoked_at IS NOT NULL) FROM users u WHERE u.pool_id = " + p(2) + " AND u.key = " + p(3),
 		getUserForUpdate: getUser + d.forUpdate,
 		getUserBySub:     "SELECT " + userColumns + " FROM users WHERE pool_id = " + p(1) + " AND sub = " + p(2),
 		getUserByAlias: "SELECT " + prefixed("u", userColumns) + " FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.key = a.user_key" +
@@ -121,4 +124,13 @@ func buildQueries(d *dialect) queries {
 		migrationApplied: "SELECT COUNT(*) FROM schema_migrations WHERE version = " + p(1),
 		recordMigration:  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (" + list(3) + ")",
 	}
+}
+
+// qualified prefixes each of a comma-separated column list with table.
+func qualified(table, columns string) string {
+	cols := strings.Split(columns, ", ")
+	for i, c := range cols {
+		cols[i] = table + "." + c
+	}
+	return strings.Join(cols, ", ")
 }

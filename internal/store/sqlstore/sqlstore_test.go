@@ -144,9 +144,9 @@ func testRestart(t *testing.T, b backend) {
 	if got.Name != "durable v2" || !got.CreatedAt.Equal(created) || string(got.Settings) != `{"x":1}` {
 		t.Errorf("pool after reopen = %+v", got)
 	}
-	gotC, err := s.GetClientByID(ctx, c.ID)
+	gotC, _, err := s.GetClientWithPool(ctx, c.ID)
 	if err != nil {
-		t.Fatalf("GetClientByID after reopen: %v", err)
+		t.Fatalf("GetClientWithPool after reopen: %v", err)
 	}
 	if gotC.PoolID != p.ID || gotC.Secret != "s3cret" || !gotC.UpdatedAt.Equal(created) {
 		t.Errorf("client after reopen = %+v", gotC)

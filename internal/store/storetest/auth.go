@@ -22,6 +22,7 @@ func RunAuth(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SigningKeys", testSigningKeys},
 		{"RefreshTokenRoundTrip", testRefreshTokenRoundTrip},
 		{"RefreshTokenRevocation", testRefreshTokenRevocation},
+		{"UserWithFamily", testUserWithFamily},
 		{"RefreshTokenReplacedAndExpiry", testRefreshTokenReplacedAndExpiry},
 		{"AuthSessionSingleUse", testAuthSessionSingleUse},
 		{"AuthSessionConcurrentTake", testAuthSessionConcurrentTake},
@@ -278,5 +279,44 @@ func testAuthCascadeWithPool(t *testing.T, s store.Store) {
 	}
 	if _, err := s.TakeAuthSession(ctx, hashOf("s")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("session outlived its pool")
+	}
+}
+
+func testUserWithFamily(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	createPool(t, s, pool("us-east-1_uf"))
+	createPool(t, s, pool("us-east-1_other"))
+	alice := createUser(t, s, user("us-east-1_uf", "alice"))
+	for _, rt := range []store.RefreshToken{
+		refresh("us-east-1_uf", "a1", "fam-a", "alice"), refresh("us-east-1_uf", "b1", "fam-b", "alice"),
+		refresh("us-east-1_other", "o1", "fam-b", "bob"),
+	} {
+		if err := s.CreateRefreshToken(ctx, rt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(family string, want bool) {
+		t.Helper()
+		u, revoked, err := s.GetUserWithFamily(ctx, "us-east-1_uf", "alice", family)
+		if err != nil {
+			t.Fatalf("GetUserWithFamily(%s): %v", family, err)
+		}
+		sameUser(t, "GetUserWithFamily", u, alice)
+		if revoked != want {
+			t.Errorf("GetUserWithFamily(%s) says revoked = %v, want %v", family, revoked, want)
+		}
+	}
+	check("fam-a", false)
+	check("no-such-family", false)
+	if _, err := s.RevokeTokenFamily(ctx, "us-east-1_uf", "fam-a", at(50)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeTokenFamily(ctx, "us-east-1_other", "fam-b", at(50)); err != nil {
+		t.Fatal(err)
+	}
+	check("fam-a", true)
+	check("fam-b", false) // revoked in another pool only
+	if _, _, err := s.GetUserWithFamily(ctx, "us-east-1_uf", "nobody", "fam-a"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetUserWithFamily(missing user): %v, want ErrNotFound", err)
 	}
 }

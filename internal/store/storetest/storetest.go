@@ -443,13 +443,19 @@ func testClientCreateGet(t *testing.T, s store.Store) {
 	createClient(t, s, public)
 	sameClient(t, "GetClient", mustGetClient(t, s, p.ID, want.ID), want)
 	sameClient(t, "GetClient(public)", mustGetClient(t, s, p.ID, public.ID), public)
-	got, err := s.GetClientByID(t.Context(), want.ID)
+	got, _, err := s.GetClientWithPool(t.Context(), want.ID)
 	if err != nil {
-		t.Fatalf("GetClientByID: %v", err)
+		t.Fatalf("GetClientWithPool: %v", err)
 	}
-	sameClient(t, "GetClientByID", got, want)
-	_, err = s.GetClientByID(t.Context(), "nope")
-	wantErr(t, "GetClientByID(missing)", err, store.ErrNotFound)
+	sameClient(t, "GetClientWithPool", got, want)
+	_, _, err = s.GetClientWithPool(t.Context(), "nope")
+	wantErr(t, "GetClientWithPool(missing)", err, store.ErrNotFound)
+	gotC, gotP, err := s.GetClientWithPool(t.Context(), public.ID)
+	if err != nil {
+		t.Fatalf("GetClientWithPool: %v", err)
+	}
+	sameClient(t, "GetClientWithPool", gotC, public)
+	samePool(t, "GetClientWithPool", gotP, p)
 	_, err = s.GetClient(t.Context(), p.ID, "nope")
 	wantErr(t, "GetClient(missing)", err, store.ErrNotFound)
 }
@@ -457,8 +463,8 @@ func testClientCreateGet(t *testing.T, s store.Store) {
 func testClientCreateMissingPool(t *testing.T, s store.Store) {
 	createPool(t, s, pool("us-east-1_p"))
 	wantErr(t, "CreateClient(missing pool)", s.CreateClient(t.Context(), client("us-east-1_none", "c1")), store.ErrNotFound)
-	_, err := s.GetClientByID(t.Context(), "c1")
-	wantErr(t, "GetClientByID after failed create", err, store.ErrNotFound)
+	_, _, err := s.GetClientWithPool(t.Context(), "c1")
+	wantErr(t, "GetClientWithPool after failed create", err, store.ErrNotFound)
 	// The failed create left nothing that blocks the ID.
 	createClient(t, s, client("us-east-1_p", "c1"))
 }
@@ -509,11 +515,11 @@ func testClientUpdate(t *testing.T, s store.Store) {
 	want.Name, want.Secret, want.UpdatedAt, want.Settings = "renamed", "", at(7000), []byte(`{"v":3}`)
 	sameClient(t, "UpdateClient result", got, want)
 	sameClient(t, "client after update", mustGetClient(t, s, p.ID, orig.ID), want)
-	byID, err := s.GetClientByID(t.Context(), orig.ID)
+	byID, _, err := s.GetClientWithPool(t.Context(), orig.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameClient(t, "GetClientByID after update", byID, want)
+	sameClient(t, "GetClientWithPool after update", byID, want)
 	sameClient(t, "untouched client", mustGetClient(t, s, p.ID, other.ID), other)
 }
 
@@ -561,8 +567,8 @@ func testClientUpdateKeepsIdentity(t *testing.T, s store.Store) {
 	want.Name = "kept"
 	sameClient(t, "UpdateClient result", got, want)
 	sameClient(t, "client after update", mustGetClient(t, s, p.ID, orig.ID), want)
-	_, err = s.GetClientByID(t.Context(), "c-hijack")
-	wantErr(t, "GetClientByID(new ID set by fn)", err, store.ErrNotFound)
+	_, _, err = s.GetClientWithPool(t.Context(), "c-hijack")
+	wantErr(t, "GetClientWithPool(new ID set by fn)", err, store.ErrNotFound)
 	n, err := s.CountClients(t.Context(), q.ID)
 	wantCount(t, "CountClients(pool set by fn)", n, err, 0)
 }
@@ -579,8 +585,8 @@ func testClientDelete(t *testing.T, s store.Store) {
 	}
 	_, err := s.GetClient(t.Context(), p.ID, c1.ID)
 	wantErr(t, "GetClient(deleted)", err, store.ErrNotFound)
-	_, err = s.GetClientByID(t.Context(), c1.ID)
-	wantErr(t, "GetClientByID(deleted)", err, store.ErrNotFound)
+	_, _, err = s.GetClientWithPool(t.Context(), c1.ID)
+	wantErr(t, "GetClientWithPool(deleted)", err, store.ErrNotFound)
 	wantErr(t, "DeleteClient(deleted)", s.DeleteClient(t.Context(), p.ID, c1.ID), store.ErrNotFound)
 	sameClient(t, "surviving client", mustGetClient(t, s, p.ID, c2.ID), c2)
 	samePool(t, "pool after client delete", mustGetPool(t, s, p.ID), p)
@@ -688,8 +694,8 @@ func testDeletePoolCascades(t *testing.T, s store.Store) {
 	}
 	for i := range 4 {
 		id := fmt.Sprintf("p%d", i)
-		if _, err := s.GetClientByID(ctx, id); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("GetClientByID(%q) after its pool was deleted: %v, want ErrNotFound", id, err)
+		if _, _, err := s.GetClientWithPool(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("GetClientWithPool(%q) after its pool was deleted: %v, want ErrNotFound", id, err)
 		}
 	}
 	n, err := s.CountClients(ctx, p.ID)
@@ -867,7 +873,7 @@ func testNoAliasing(t *testing.T, s store.Store) {
 	c.Settings = []byte(`{"c":1}`)
 	createClient(t, s, c)
 	c.Settings[2] = 'X'
-	gotC, err := s.GetClientByID(ctx, c.ID)
+	gotC, _, err := s.GetClientWithPool(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -876,7 +882,7 @@ func testNoAliasing(t *testing.T, s store.Store) {
 	}
 	gotC.Settings[2] = 'Y'
 	if again := mustGetClient(t, s, p.ID, c.ID); string(again.Settings) != `{"c":1}` {
-		t.Fatalf("client settings changed through the slice GetClientByID returned: %q", again.Settings)
+		t.Fatalf("client settings changed through the slice GetClientWithPool returned: %q", again.Settings)
 	}
 }
 
@@ -1027,7 +1033,7 @@ func testConcurrentCreateSameClientID(t *testing.T, s store.Store) {
 	if winner < 0 {
 		t.Fatal("no worker created the client")
 	}
-	got, err := s.GetClientByID(ctx, "contested")
+	got, _, err := s.GetClientWithPool(ctx, "contested")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1086,7 +1092,7 @@ func calls(ctx context.Context, s store.Store) map[string]error {
 	_, errs["CountUserPools"] = s.CountUserPools(ctx)
 	errs["CreateClient"] = s.CreateClient(ctx, client("us-east-1_p", "c-new"))
 	_, errs["GetClient"] = s.GetClient(ctx, "us-east-1_p", "c1")
-	_, errs["GetClientByID"] = s.GetClientByID(ctx, "c1")
+	_, _, errs["GetClientWithPool"] = s.GetClientWithPool(ctx, "c1")
 	_, errs["UpdateClient"] = s.UpdateClient(ctx, "us-east-1_p", "c1", noopC)
 	_, _, errs["ListClients"] = s.ListClients(ctx, "us-east-1_p", store.PageRequest{Limit: 10})
 	_, errs["CountClients"] = s.CountClients(ctx, "us-east-1_p")
