@@ -1,7 +1,6 @@
 package userpool
 
 import (
-	"cmp"
 	"context"
 	"crypto/hmac"
 	"strings"
@@ -58,15 +57,17 @@ func (s *Service) authorizeAccess(ctx context.Context, token string) (caller, er
 	u, revoked, err := s.store.GetUserWithFamily(ctx, c.pool.id(), c.pool.usernameKey(claims.Username), claims.OriginJTI)
 	if isNotFound(err) {
 		// A revoked token is refused as revoked even when its user is gone.
-		if revoked, err2 := s.store.IsFamilyRevoked(ctx, c.pool.id(), claims.OriginJTI); err2 != nil || revoked {
-			return caller{}, cmp.Or(err2, error(api.NewNotAuthorizedException("Access Token has been revoked")))
+		familyRevoked, err := s.store.IsFamilyRevoked(ctx, c.pool.id(), claims.OriginJTI)
+		if err != nil {
+			return caller{}, err
 		}
-	}
-	if err != nil {
-		return caller{}, storeErr(err, userNotFound)
+		revoked = familyRevoked
 	}
 	if revoked {
 		return caller{}, api.NewNotAuthorizedException("Access Token has been revoked")
+	}
+	if err != nil {
+		return caller{}, storeErr(err, userNotFound)
 	}
 	if u.Sub != claims.Sub {
 		return caller{}, userNotFound()
