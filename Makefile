@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/gognito
 JS_DIR  := test/js
 
-.PHONY: all build run test test-go test-js test-cli bench bench-floor bench-peers loadbench generate check-generated lint clean
+.PHONY: all build run test test-go test-js test-cli bench bench-floor bench-peers generate check-generated lint clean
 
 all: build
 
@@ -45,10 +45,14 @@ bench:
 ## bench-floor: server CPU per SRP sign-in of a bare net/http server (the floor on this machine) and of Gognito
 bench-floor: build
 	@rm -rf .bench-floor && mkdir -p .bench-floor
-	@GOGNITO_ADDR=127.0.0.1:0 $(BIN) serve --data-dir .bench-floor > .bench-floor/log 2>&1 & pid=$$!; \
-	for i in $$(seq 50); do grep -q 'endpoint=' .bench-floor/log && break; sleep 0.1; done; \
+	@GOGNITO_ADDR=127.0.0.1:0 $(BIN) serve --data-dir .bench-floor --log-format text > .bench-floor/log 2>&1 & pid=$$!; \
+	for i in $$(seq 100); do grep -q 'endpoint=' .bench-floor/log && break; kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
 	url=$$(grep -o 'endpoint=[^ ]*' .bench-floor/log | head -1 | cut -d= -f2); \
-	$(GO) run ./tools/srpfloor -endpoint $$url -server-pid $$pid; status=$$?; kill $$pid; rm -rf .bench-floor; exit $$status
+	if [ -z "$$url" ]; then \
+		echo "bench-floor: gognito serve did not start (no endpoint= in its log); its log:" >&2; \
+		cat .bench-floor/log >&2; kill $$pid 2>/dev/null; rm -rf .bench-floor; exit 1; \
+	fi; \
+	$(GO) run ./tools/srpfloor -endpoint "$$url" -server-pid $$pid; status=$$?; kill $$pid; rm -rf .bench-floor; exit $$status
 
 ## bench-peers: the same scenarios against cognito-local and Gognito, side by side
 bench-peers:

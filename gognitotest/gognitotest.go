@@ -134,25 +134,26 @@ func Start(t testing.TB, opts ...Option) *Server {
 // removes that directory.
 func New(ctx context.Context, opts ...Option) (*Server, error) {
 	o := defaults()
-	tmp, err := os.MkdirTemp("", "gognitotest-")
-	if err != nil {
-		return nil, err
-	}
-	o.cfg.DataDir = tmp
+	o.cfg.DataDir = ""
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.cfg.DataDir != tmp || o.cfg.Database != "" {
-		_ = os.RemoveAll(tmp) // the caller chose where data lives
+	var tmp string
+	if o.cfg.DataDir == "" && o.cfg.Database == "" {
+		var err error
+		if tmp, err = os.MkdirTemp("", "gognitotest-"); err != nil {
+			return nil, err
+		}
+		o.cfg.DataDir = tmp
 	}
 	s, err := start(ctx, o)
 	if err != nil {
-		_ = os.RemoveAll(tmp)
+		if tmp != "" {
+			_ = os.RemoveAll(tmp)
+		}
 		return nil, err
 	}
-	if o.cfg.DataDir == tmp {
-		s.tempDir = tmp
-	}
+	s.tempDir = tmp
 	return s, nil
 }
 
@@ -192,9 +193,7 @@ func start(ctx context.Context, o options) (*Server, error) {
 func (s *Server) Close() error {
 	s.once.Do(func() {
 		s.cancel()
-		serveErr := <-s.done
-		s.done <- serveErr
-		s.err = errors.Join(serveErr, s.app.Close())
+		s.err = errors.Join(<-s.done, s.app.Close())
 		if s.tempDir != "" {
 			s.err = errors.Join(s.err, os.RemoveAll(s.tempDir))
 		}

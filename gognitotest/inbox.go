@@ -27,7 +27,23 @@ type Message struct {
 // Messages returns the inbox messages sent to destination (an email
 // address or phone number; "" for all), newest first.
 func (s *Server) Messages(ctx context.Context, destination string) ([]Message, error) {
-	list, err := s.app.Store().ListMessages(ctx, store.MessageFilter{Destination: destination}, 1000)
+	return s.messages(ctx, destination, 1000)
+}
+
+// LatestMessage returns the newest inbox message sent to destination, or
+// false if there is none.
+func (s *Server) LatestMessage(ctx context.Context, destination string) (Message, bool, error) {
+	list, err := s.messages(ctx, destination, 1)
+	if err != nil || len(list) == 0 {
+		return Message{}, false, err
+	}
+	return list[0], true, nil
+}
+
+// messages returns at most limit inbox messages sent to destination,
+// newest first.
+func (s *Server) messages(ctx context.Context, destination string, limit int) ([]Message, error) {
+	list, err := s.app.Store().ListMessages(ctx, store.MessageFilter{Destination: destination}, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -39,14 +55,4 @@ func (s *Server) Messages(ctx context.Context, destination string) ([]Message, e
 		}
 	}
 	return out, nil
-}
-
-// LatestMessage returns the newest inbox message sent to destination, or
-// false if there is none.
-func (s *Server) LatestMessage(ctx context.Context, destination string) (Message, bool, error) {
-	list, err := s.Messages(ctx, destination)
-	if err != nil || len(list) == 0 {
-		return Message{}, false, err
-	}
-	return list[0], true, nil
 }

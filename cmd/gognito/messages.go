@@ -32,8 +32,10 @@ const (
 
 const messagesUsage = `Usage: gognito messages [list|latest|clear] [flags]
 
-Reads the development inbox of a running Gognito server: the emails and SMS
-it sent (verification codes, temporary passwords, reset codes).
+Reads the inbox of a running Gognito server: the emails and SMS it sent
+(verification codes, temporary passwords, reset codes). The inbox exists in
+development mode, and in production mode when inbox_token is set; when
+inbox_token is set, pass it with --token or $GOGNITO_INBOX_TOKEN.
 
 Commands:
   list     list messages, newest first (default); one line per message:
@@ -185,7 +187,7 @@ func (c *inboxClient) call(ctx context.Context, method, path string, q url.Value
 	case resp.StatusCode == http.StatusNotFound && e.Error == messaging.InboxNoMatch:
 		return nil, errMessagesNoMatch
 	case resp.StatusCode == http.StatusNotFound:
-		return nil, fmt.Errorf("the server at %s has no message inbox (it is served in development mode, or in production when enabled)", c.base.Redacted())
+		return nil, fmt.Errorf("the server at %s has no message inbox (it is served in development mode, and in production mode when inbox_token is set)", c.base.Redacted())
 	case resp.StatusCode == http.StatusUnauthorized:
 		return nil, fmt.Errorf("the inbox requires a bearer token (--token or $%s)", envMessagesToken)
 	case e.Error != "":

@@ -39,7 +39,6 @@ type Options struct {
 
 // App is one assembled Gognito server.
 type App struct {
-	cfg    config.Config
 	now    func() time.Time
 	log    *slog.Logger
 	store  store.Store
@@ -114,22 +113,21 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		Now:             opts.Now,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	})
-	return &App{cfg: cfg, now: opts.Now, log: opts.Logger, store: st, server: server}, nil
+	return &App{now: opts.Now, log: opts.Logger, store: st, server: server}, nil
 }
 
-// newSender builds message delivery from the configuration: the inbox in
-// development, SMTP and webhooks when configured, SMS to the log.
+// newSender builds message delivery from the configuration: the inbox when
+// enabled (config.Config.InboxEnabled), SMTP and webhooks when configured,
+// SMS to the log.
 func newSender(cfg config.Config, st store.Store, logger *slog.Logger) (messaging.Sender, error) {
 	rc := messaging.RouterConfig{
 		Development: cfg.Mode != config.ModeProduction,
+		Inbox:       cfg.InboxEnabled(),
 		Messages:    st,
 		Logger:      logger,
 	}
 	if cfg.SMTP.Host != "" {
-		smtp, err := messaging.NewSMTP(messaging.SMTPConfig{
-			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
-			From: cfg.SMTP.From, TLS: messaging.TLSMode(cfg.SMTP.TLS),
-		})
+		smtp, err := messaging.NewSMTP(cfg.SMTP.SenderConfig())
 		if err != nil {
 			return nil, fmt.Errorf("smtp: %w", err)
 		}
@@ -144,17 +142,19 @@ func newSender(cfg config.Config, st store.Store, logger *slog.Logger) (messagin
 	return messaging.NewRouter(rc), nil
 }
 
-// inboxHandler serves the message inbox: to everyone in development, only
-// with the configured bearer token in production, else not at all.
+// inboxHandler serves the message inbox when it is enabled
+// (config.Config.InboxEnabled, which also decides whether messages are
+// stored there): only with the bearer token when inbox_token is set, else
+// to everyone (development). It returns nil when the inbox is disabled.
 func inboxHandler(cfg config.Config, st store.Store) http.Handler {
-	h := messaging.InboxHandler(st)
-	switch {
-	case cfg.InboxToken != "":
-		return messaging.RequireBearer(cfg.InboxToken, h)
-	case cfg.Mode != config.ModeProduction:
-		return h
+	if !cfg.InboxEnabled() {
+		return nil
 	}
-	return nil
+	h := messaging.InboxHandler(st)
+	if cfg.InboxToken != "" {
+		return messaging.RequireBearer(cfg.InboxToken, h)
+	}
+	return h
 }
 
 // authorizer verifies SigV4 on IAM-authorized operations when access keys
@@ -210,11 +210,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (*sqlstore.Store, error) 
 // a DSN's password is redacted.
 func StorageDescription(cfg config.Config) string {
 	if cfg.Database != "" {
-		for _, a := range cfg.LogValue().Resolve().Group() {
-			if a.Key == "database" {
-				return a.Value.String()
-			}
-		}
+		return config.RedactDSN(cfg.Database)
 	}
 	abs, err := filepath.Abs(cfg.DataDir)
 	if err != nil {

@@ -48,6 +48,12 @@ func NewProtocolError(code, format string, args ...any) *ProtocolError {
 	return &ProtocolError{Code: code, Message: fmt.Sprintf(format, args...), Status: http.StatusBadRequest}
 }
 
+// NewInternalError returns the InternalErrorException (HTTP 500) answered
+// for a failure outside any operation's model, e.g. a recovered panic.
+func NewInternalError() *ProtocolError {
+	return &ProtocolError{Code: "InternalErrorException", Message: "An internal error occurred.", Status: http.StatusInternalServerError}
+}
+
 // NotImplemented is the error every operation that Gognito does not implement
 // yet answers with. It names the operation, so callers know exactly what is
 // missing; it is never an empty success.

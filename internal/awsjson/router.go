@@ -16,6 +16,16 @@ import (
 // ContentType is the media type of every request and response body.
 const ContentType = "application/x-amz-json-1.1"
 
+// Header names of the protocol.
+const (
+	// HeaderTarget names the operation: "<TargetPrefix>.<Operation>".
+	HeaderTarget = "X-Amz-Target"
+	// HeaderRequestID carries the request ID of every response.
+	HeaderRequestID = "x-amzn-RequestId"
+	// HeaderErrorType carries the __type of an error response.
+	HeaderErrorType = "X-Amzn-ErrorType"
+)
+
 // Authorizer checks a request's authentication before its operation runs.
 // It returns the (possibly enriched) request info, or an Error to send.
 type Authorizer func(r *http.Request, body []byte, svc *Service, op *Operation, info RequestInfo) (RequestInfo, error)
@@ -72,12 +82,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		UserAgent: r.UserAgent(),
 		Host:      r.Host,
 	}
-	w.Header().Set("x-amzn-RequestId", info.RequestID)
+	w.Header().Set(HeaderRequestID, info.RequestID)
 	if r.Method != http.MethodPost {
 		rt.writeError(w, nil, &ProtocolError{Code: CodeUnknownOperation, Message: "Only POST is supported on this path.", Status: http.StatusBadRequest})
 		return
 	}
-	svc, op, perr := rt.resolve(r.Header.Get("X-Amz-Target"))
+	svc, op, perr := rt.resolve(r.Header.Get(HeaderTarget))
 	if perr != nil {
 		rt.writeError(w, svc, perr)
 		return
@@ -172,12 +182,12 @@ func (rt *Router) writeOpError(w http.ResponseWriter, ctx context.Context, svc *
 func (rt *Router) writeError(w http.ResponseWriter, svc *Service, err error) {
 	werr, ok := err.(Error)
 	if !ok {
-		werr = &ProtocolError{Code: "InternalErrorException", Message: "An internal error occurred.", Status: http.StatusInternalServerError}
+		werr = NewInternalError()
 	}
 	buf := EncodeError(werr)
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
-	h.Set("X-Amzn-ErrorType", werr.ErrorCode())
+	h.Set(HeaderErrorType, werr.ErrorCode())
 	h.Set("Content-Length", strconv.Itoa(len(buf)))
 	w.WriteHeader(werr.HTTPStatus())
 	_, _ = w.Write(buf)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gognito/gognito/internal/messaging"
 )
 
 // Default values. They are what Default returns and what a YAML file or the
@@ -119,9 +121,10 @@ type Config struct {
 	// pool ID) or "cognito" (https://cognito-idp.<region>.amazonaws.com/<pool>,
 	// so that code verifying Cognito tokens accepts them unchanged).
 	Issuer string `yaml:"issuer"`
-	// InboxToken, when set, serves the message inbox in production mode to
-	// callers that present it as a bearer token (development mode serves
-	// the inbox to everyone and keeps every message).
+	// InboxToken, when set, enables the message inbox in production mode
+	// and, in every mode, serves it only to callers that present the token
+	// as a bearer token. Without it, development mode serves the inbox to
+	// everyone and production mode has no inbox. See InboxEnabled.
 	InboxToken string `yaml:"inbox_token"`
 	// DebugAddr, when set, is a second TCP address (host:port) that serves
 	// the Go runtime's profiles (net/http/pprof under /debug/pprof/). It
@@ -141,6 +144,14 @@ type SMTP struct {
 	Password string `yaml:"password"`
 	From     string `yaml:"from"`
 	TLS      string `yaml:"tls"`
+}
+
+// SenderConfig returns the settings of the SMTP sender that s describes.
+func (s SMTP) SenderConfig() messaging.SMTPConfig {
+	return messaging.SMTPConfig{
+		Host: s.Host, Port: s.Port, Username: s.Username, Password: s.Password,
+		From: s.From, TLS: messaging.TLSMode(s.TLS),
+	}
 }
 
 // Credential is one AWS access key pair. Its String and LogValue methods
@@ -297,6 +308,14 @@ func (c Config) PublicBaseURL() string {
 	return strings.TrimRight(c.PublicURL, "/")
 }
 
+// InboxEnabled reports whether the server keeps every delivered message in
+// its inbox and serves the inbox over HTTP: always in development mode, and
+// in production mode only when InboxToken is set. When InboxToken is set the
+// inbox requires it as a bearer token.
+func (c Config) InboxEnabled() bool {
+	return c.Mode != ModeProduction || c.InboxToken != ""
+}
+
 // Logger returns a slog.Logger writing to w at LogLevel in LogFormat.
 // Unrecognised values fall back to info and text; Validate rejects them.
 func (c Config) Logger(w io.Writer) *slog.Logger {
@@ -336,7 +355,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
 		slog.String("data_dir", c.DataDir),
-		slog.String("database", redactDSN(c.Database)),
+		slog.String("database", RedactDSN(c.Database)),
 		slog.String("region", c.Region),
 		slog.String("account_id", c.AccountID),
 		slog.String("public_url", c.PublicURL),
@@ -351,9 +370,10 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// redactDSN masks the password of a URL-shaped DSN. A DSN that does not
-// parse as a URL is hidden entirely unless it is a sqlite: path.
-func redactDSN(dsn string) string {
+// RedactDSN masks the password of a URL-shaped DSN (a Database value), for
+// logs. A DSN that does not parse as a URL is hidden entirely unless it is a
+// sqlite: path.
+func RedactDSN(dsn string) string {
 	if dsn == "" || strings.HasPrefix(dsn, "sqlite:") {
 		return dsn
 	}

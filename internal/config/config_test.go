@@ -271,6 +271,8 @@ func TestValidate(t *testing.T) {
 		{name: "debug addr", mutate: func(c *Config) { c.DebugAddr = "127.0.0.1:0" }},
 		{name: "debug addr missing port", mutate: func(c *Config) { c.DebugAddr = "localhost" },
 			want: []string{`debug_addr "localhost": missing port in address`}},
+		{name: "debug addr checked without addr", mutate: func(c *Config) { c.Addr = ""; c.DebugAddr = "localhost" },
+			want: []string{`addr: required`, `debug_addr "localhost": missing port in address`}},
 		{name: "debug addr and addr both wrong", mutate: func(c *Config) { c.Addr = "x:y"; c.DebugAddr = "localhost:99999" },
 			want: []string{`addr "x:y": port "y" must be a number between 0 and 65535`, `debug_addr "localhost:99999": port "99999" must be a number between 0 and 65535`}},
 
@@ -326,6 +328,23 @@ func TestValidate(t *testing.T) {
 			want: []string{`public_url "http://u:p@localhost": must not include user information`}},
 		{name: "public url unparsable", mutate: func(c *Config) { c.PublicURL = "http://a b" },
 			want: []string{`public_url "http://a b": invalid URL: invalid character " " in host name`}},
+
+		{name: "smtp valid", mutate: func(c *Config) { c.SMTP = SMTP{Host: "smtp.example.com", From: "Gognito <noreply@example.com>"} }},
+		{name: "smtp local relay with auth in clear", mutate: func(c *Config) {
+			c.SMTP = SMTP{Host: "localhost", Port: 1025, TLS: "none", Username: "u", Password: "p", From: "a@b.c"}
+		}},
+		{name: "smtp without from", mutate: func(c *Config) { c.SMTP = SMTP{Host: "smtp.example.com"} },
+			want: []string{`smtp.from: from address is required`}},
+		{name: "smtp bad port and tls", mutate: func(c *Config) { c.SMTP = SMTP{Host: "smtp.example.com", From: "a@b.c", Port: 70000, TLS: "ssl"} },
+			want: []string{`smtp.tls: tls mode "ssl" is not none, starttls or tls`, `smtp.port: port 70000 is out of range`}},
+		{name: "smtp bad from", mutate: func(c *Config) { c.SMTP = SMTP{Host: "smtp.example.com", From: "not an address"} },
+			want: []string{`smtp.from: from address "not an address": mail: no angle-addr`}},
+		{name: "smtp password without username", mutate: func(c *Config) { c.SMTP = SMTP{Host: "smtp.example.com", From: "a@b.c", Password: "p"} },
+			want: []string{`smtp.password: password set without username`}},
+		{name: "smtp auth in clear to a remote host", mutate: func(c *Config) {
+			c.SMTP = SMTP{Host: "smtp.example.com", From: "a@b.c", TLS: "none", Username: "u", Password: "p"}
+		}, want: []string{`smtp.username: authentication without TLS is only allowed to localhost`}},
+		{name: "smtp settings ignored without host", mutate: func(c *Config) { c.SMTP = SMTP{Port: -1, TLS: "ssl"} }},
 
 		{name: "log level upper case", mutate: func(c *Config) { c.LogLevel = "DEBUG" }},
 		{name: "log level bad", mutate: func(c *Config) { c.LogLevel = "verbose" },

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/gognito/gognito/internal/secretbox"
 	"io/fs"
 	"net"
 	"net/url"
@@ -11,6 +10,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/secretbox"
 )
 
 // FieldError is one problem found by Validate. Field is the YAML key of the
@@ -103,16 +105,15 @@ func (c Config) Validate() error {
 		add("issuer", c.Issuer, "must be local or cognito")
 	}
 	if c.SMTP.Host != "" {
-		if c.SMTP.From == "" {
-			add("smtp.from", nil, "is required when smtp.host is set")
-		}
-		if c.SMTP.Port < 0 || c.SMTP.Port > 65535 {
-			add("smtp.port", c.SMTP.Port, "must be a TCP port")
-		}
-		switch c.SMTP.TLS {
-		case "", "starttls", "tls", "none":
-		default:
-			add("smtp.tls", c.SMTP.TLS, "must be starttls, tls or none")
+		// The sender's own checks, so that every SMTP problem is reported
+		// here rather than when the server builds the sender.
+		for _, err := range messaging.CheckSMTPConfig(c.SMTP.SenderConfig()) {
+			field := "smtp"
+			var pe *messaging.SMTPConfigError
+			if errors.As(err, &pe) {
+				field += "." + pe.Field
+			}
+			add(field, nil, "%v", err)
 		}
 	}
 	for _, w := range []struct{ field, url string }{{"sms_webhook_url", c.SMSWebhookURL}, {"email_webhook_url", c.EmailWebhookURL}} {
@@ -136,9 +137,9 @@ type addFunc func(field string, value any, format string, args ...any)
 func (c Config) validateAddr(add addFunc) {
 	if c.Addr == "" {
 		add("addr", nil, "required")
-		return
+	} else {
+		checkHostPort(add, "addr", c.Addr)
 	}
-	checkHostPort(add, "addr", c.Addr)
 	if c.DebugAddr != "" {
 		checkHostPort(add, "debug_addr", c.DebugAddr)
 	}

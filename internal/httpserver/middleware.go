@@ -9,22 +9,16 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/gognito/gognito/internal/awsjson"
 )
 
-// Header names shared with the AWS JSON protocol layer.
-const (
-	HeaderRequestID = "X-Amzn-Requestid" // canonical form of x-amzn-RequestId
-	HeaderErrorType = "X-Amzn-Errortype" // canonical form of X-Amzn-ErrorType
-	HeaderTarget    = "X-Amz-Target"
-)
+// internalErrorBody is the response to a recovered panic, as the AWS JSON
+// protocol answers an InternalErrorException.
+var internalErrorBody = string(awsjson.EncodeError(awsjson.NewInternalError()))
 
-// The body and content type of the response to a recovered panic, matching
-// what the AWS JSON 1.1 protocol uses for an InternalErrorException.
+// Bodies of the health endpoint.
 const (
-	internalErrorType   = "InternalErrorException"
-	internalErrorBody   = `{"__type":"InternalErrorException","message":"An internal error occurred."}`
-	amzJSONContentType  = "application/x-amz-json-1.1"
-	jsonContentType     = "application/json"
 	healthOKBody        = `{"status":"ok"}`
 	healthFailureStatus = "unavailable"
 )
@@ -63,16 +57,13 @@ func (w *statusWriter) Flush() {
 // Unwrap exposes the underlying writer to http.ResponseController.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// Recover turns a panic in next into a 500 response in the AWS JSON error
-// shape (InternalErrorException) and logs the panic value and stack. If the
-// response had already started it cannot be replaced, so Recover logs the
-// panic and aborts the connection with http.ErrAbortHandler, which net/http
-// handles without crashing. http.ErrAbortHandler itself is passed through
-// unlogged.
-func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+// recoverPanics turns a panic in next into a 500 response in the AWS JSON
+// error shape (InternalErrorException) and logs the panic value and stack
+// to logger (non-nil). If the response had already started it cannot be
+// replaced, so recoverPanics logs the panic and aborts the connection with
+// http.ErrAbortHandler, which net/http handles without crashing.
+// http.ErrAbortHandler itself is passed through unlogged.
+func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sw := &statusWriter{ResponseWriter: w}
@@ -88,7 +79,7 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 					"panic", fmt.Sprint(v),
 					"method", r.Method,
 					"path", r.URL.Path,
-					"target", r.Header.Get(HeaderTarget),
+					"target", r.Header.Get(awsjson.HeaderTarget),
 					"response_started", sw.status != 0,
 					"stack", string(debug.Stack()),
 				)
@@ -98,8 +89,8 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 				h := w.Header()
 				h.Del("Content-Length")
 				h.Del("Content-Encoding")
-				h.Set("Content-Type", amzJSONContentType)
-				h.Set(HeaderErrorType, internalErrorType)
+				h.Set("Content-Type", awsjson.ContentType)
+				h.Set(awsjson.HeaderErrorType, awsjson.NewInternalError().Code)
 				w.WriteHeader(http.StatusInternalServerError)
 				_, _ = w.Write([]byte(internalErrorBody))
 			}()
@@ -108,24 +99,19 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// AccessLog logs one line per request at info level with the method, path,
-// status, response bytes, duration (measured with now, or time.Now if nil),
-// the request ID from the x-amzn-RequestId response header if the handler
-// set one, the X-Amz-Target request header and the remote address.
-func AccessLog(logger *slog.Logger, now func() time.Time) func(http.Handler) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	if now == nil {
-		now = time.Now
-	}
+// accessLog logs one line per request at info level to logger (non-nil)
+// with the method, path, status, response bytes, duration (measured with
+// now, non-nil), the request ID from the x-amzn-RequestId response header
+// if the handler set one, the X-Amz-Target request header and the remote
+// address.
+func accessLog(logger *slog.Logger, now func() time.Time) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := now()
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
 				// Log even when a panic unwinds through here (e.g. the
-				// ErrAbortHandler raised by Recover), then let it continue.
+				// ErrAbortHandler raised by recoverPanics), then let it continue.
 				status := sw.status
 				if status == 0 {
 					status = http.StatusOK
@@ -136,8 +122,8 @@ func AccessLog(logger *slog.Logger, now func() time.Time) func(http.Handler) htt
 					slog.Int("status", status),
 					slog.Int64("bytes", sw.bytes),
 					slog.Duration("duration", now().Sub(start)),
-					slog.String("request_id", w.Header().Get(HeaderRequestID)),
-					slog.String("target", r.Header.Get(HeaderTarget)),
+					slog.String("request_id", w.Header().Get(awsjson.HeaderRequestID)),
+					slog.String("target", r.Header.Get(awsjson.HeaderTarget)),
 					slog.String("remote", r.RemoteAddr),
 				)
 			}()
@@ -146,10 +132,10 @@ func AccessLog(logger *slog.Logger, now func() time.Time) func(http.Handler) htt
 	}
 }
 
-// Health answers GET and HEAD with 200 {"status":"ok"} when ping succeeds
+// health answers GET and HEAD with 200 {"status":"ok"} when ping succeeds
 // (or is nil) and 503 {"status":"unavailable","error":"<message>"} when it
 // fails. Other methods get 405. ping runs with the request's context.
-func Health(ping func(ctx context.Context) error) http.Handler {
+func health(ping func(ctx context.Context) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -157,7 +143,7 @@ func Health(ping func(ctx context.Context) error) http.Handler {
 			return
 		}
 		h := w.Header()
-		h.Set("Content-Type", jsonContentType)
+		h.Set("Content-Type", "application/json")
 		h.Set("Cache-Control", "no-store")
 		if ping != nil {
 			if err := ping(r.Context()); err != nil {

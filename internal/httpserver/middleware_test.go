@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gognito/gognito/internal/awsjson"
 )
 
 // logRecords decodes the JSON log lines written to buf.
@@ -63,7 +65,7 @@ func TestRecover(t *testing.T) {
 			handler: func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "text/plain")
 				w.Header().Set("Content-Length", "3")
-				w.Header().Set(HeaderRequestID, "req-1")
+				w.Header().Set(awsjson.HeaderRequestID, "req-1")
 				panic("late")
 			},
 			wantLog: "late",
@@ -72,10 +74,10 @@ func TestRecover(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h := Recover(jsonLogger(&logs))(tt.handler)
+			h := recoverPanics(jsonLogger(&logs))(tt.handler)
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}"))
-			req.Header.Set(HeaderTarget, "AWSCognitoIdentityProviderService.ListUserPools")
+			req.Header.Set(awsjson.HeaderTarget, "AWSCognitoIdentityProviderService.ListUserPools")
 			h.ServeHTTP(rec, req)
 
 			if rec.Code != http.StatusInternalServerError {
@@ -115,8 +117,8 @@ func TestRecover(t *testing.T) {
 }
 
 func TestRecoverKeepsRequestID(t *testing.T) {
-	h := Recover(nil)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set(HeaderRequestID, "req-42")
+	h := recoverPanics(slog.New(slog.DiscardHandler))(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(awsjson.HeaderRequestID, "req-42")
 		panic("x")
 	}))
 	rec := httptest.NewRecorder()
@@ -127,7 +129,7 @@ func TestRecoverKeepsRequestID(t *testing.T) {
 }
 
 func TestRecoverPassesThroughNormalResponses(t *testing.T) {
-	h := Recover(nil)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h := recoverPanics(slog.New(slog.DiscardHandler))(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusTeapot)
 		_, _ = io.WriteString(w, "short and stout")
 	}))
@@ -140,7 +142,7 @@ func TestRecoverPassesThroughNormalResponses(t *testing.T) {
 
 func TestRecoverAfterResponseStartedAborts(t *testing.T) {
 	var logs bytes.Buffer
-	h := Recover(jsonLogger(&logs))(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h := recoverPanics(jsonLogger(&logs))(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "partial")
 		panic("midway")
 	}))
@@ -164,7 +166,7 @@ func TestRecoverAfterResponseStartedAborts(t *testing.T) {
 
 func TestRecoverPassesErrAbortHandlerUnlogged(t *testing.T) {
 	var logs bytes.Buffer
-	h := Recover(jsonLogger(&logs))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := recoverPanics(jsonLogger(&logs))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic(http.ErrAbortHandler)
 	}))
 	func() {
@@ -240,7 +242,7 @@ func TestAccessLog(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h := AccessLog(jsonLogger(&logs), fakeClock(t0, 1500*time.Millisecond))(tt.handler)
+			h := accessLog(jsonLogger(&logs), fakeClock(t0, 1500*time.Millisecond))(tt.handler)
 			req := httptest.NewRequest(tt.method, tt.path, nil)
 			if tt.target != "" {
 				req.Header.Set("X-Amz-Target", tt.target)
@@ -277,7 +279,7 @@ func TestAccessLog(t *testing.T) {
 func TestAccessLogRecordsRecoveredPanicAs500(t *testing.T) {
 	var logs bytes.Buffer
 	log := jsonLogger(&logs)
-	h := AccessLog(log, nil)(Recover(log)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := accessLog(log, time.Now)(recoverPanics(log)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("x")
 	})))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))
@@ -293,7 +295,7 @@ func TestAccessLogRecordsRecoveredPanicAs500(t *testing.T) {
 
 func TestStatusWriterSupportsFlush(t *testing.T) {
 	var logs bytes.Buffer
-	h := AccessLog(jsonLogger(&logs), nil)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h := accessLog(jsonLogger(&logs), time.Now)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		f, ok := w.(http.Flusher)
 		if !ok {
 			t.Error("wrapped writer is not an http.Flusher")
@@ -331,7 +333,7 @@ func TestHealth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// Exercise it through a real server so HEAD bodies are dropped
 			// as they would be on the wire.
-			srv := httptest.NewServer(Health(tt.ping))
+			srv := httptest.NewServer(health(tt.ping))
 			defer srv.Close()
 			req, err := http.NewRequest(tt.method, srv.URL+"/health", nil)
 			if err != nil {
@@ -365,7 +367,7 @@ func TestHealth(t *testing.T) {
 func TestHealthPingGetsRequestContext(t *testing.T) {
 	type key struct{}
 	var got any
-	h := Health(func(ctx context.Context) error {
+	h := health(func(ctx context.Context) error {
 		got = ctx.Value(key{})
 		return nil
 	})

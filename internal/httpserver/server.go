@@ -8,24 +8,15 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/gognito/gognito/internal/config"
 )
 
-// Defaults applied by New to zero-valued Options fields.
-const (
-	DefaultReadHeaderTimeout = 10 * time.Second
-	DefaultReadTimeout       = 60 * time.Second
-	DefaultWriteTimeout      = 60 * time.Second
-	DefaultIdleTimeout       = 120 * time.Second
-	DefaultShutdownTimeout   = 15 * time.Second
-	DefaultMaxHeaderBytes    = 64 << 10
-)
-
-// HealthPath is the path served by the Health handler in front of
+// HealthPath is the path served by the health handler in front of
 // Options.Handler.
 const HealthPath = "/health"
 
-// Options configure a Server. Zero durations and sizes take the defaults
-// above; a negative timeout disables it.
+// Options configure a Server.
 type Options struct {
 	// Addr is the TCP address to listen on; port 0 picks a free port.
 	Addr string
@@ -40,15 +31,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock used for access-log durations. Nil means time.Now.
 	Now func() time.Time
-
-	ReadHeaderTimeout time.Duration
-	ReadTimeout       time.Duration
-	WriteTimeout      time.Duration
-	IdleTimeout       time.Duration
-	MaxHeaderBytes    int
 	// ShutdownTimeout bounds how long in-flight requests may run once the
 	// serving context is cancelled. When it expires, request contexts are
-	// cancelled and remaining connections closed.
+	// cancelled and remaining connections closed. Zero means
+	// config.DefaultShutdownTimeout; a negative value waits without bound.
 	ShutdownTimeout time.Duration
 }
 
@@ -60,7 +46,9 @@ type Server struct {
 	handler http.Handler
 }
 
-// New returns a Server for opts, filling in defaults.
+// New returns a Server for opts, filling in defaults. Its connections have
+// fixed limits: 10 s to read the headers (at most 64 KiB), 60 s to read a
+// request and to write a response, and 120 s of idleness.
 func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -71,20 +59,18 @@ func New(opts Options) *Server {
 	if opts.Handler == nil {
 		opts.Handler = http.NotFoundHandler()
 	}
-	opts.ReadHeaderTimeout = orDefault(opts.ReadHeaderTimeout, DefaultReadHeaderTimeout)
-	opts.ReadTimeout = orDefault(opts.ReadTimeout, DefaultReadTimeout)
-	opts.WriteTimeout = orDefault(opts.WriteTimeout, DefaultWriteTimeout)
-	opts.IdleTimeout = orDefault(opts.IdleTimeout, DefaultIdleTimeout)
-	opts.ShutdownTimeout = orDefault(opts.ShutdownTimeout, DefaultShutdownTimeout)
-	if opts.MaxHeaderBytes <= 0 {
-		opts.MaxHeaderBytes = DefaultMaxHeaderBytes
+	switch {
+	case opts.ShutdownTimeout == 0:
+		opts.ShutdownTimeout = config.DefaultShutdownTimeout
+	case opts.ShutdownTimeout < 0:
+		opts.ShutdownTimeout = 0 // no bound
 	}
 
-	health := Health(opts.Ping)
+	healthHandler := health(opts.Ping)
 	app := opts.Handler
 	routes := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == HealthPath {
-			health.ServeHTTP(w, r)
+			healthHandler.ServeHTTP(w, r)
 			return
 		}
 		app.ServeHTTP(w, r)
@@ -92,19 +78,8 @@ func New(opts Options) *Server {
 	return &Server{
 		opts:    opts,
 		log:     opts.Logger,
-		handler: AccessLog(opts.Logger, opts.Now)(Recover(opts.Logger)(routes)),
+		handler: accessLog(opts.Logger, opts.Now)(recoverPanics(opts.Logger)(routes)),
 	}
-}
-
-// orDefault maps 0 to def and negative values to 0 (no timeout).
-func orDefault(d, def time.Duration) time.Duration {
-	switch {
-	case d == 0:
-		return def
-	case d < 0:
-		return 0
-	}
-	return d
 }
 
 // Handler returns the complete handler chain: access log, panic recovery,
@@ -137,11 +112,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancelBase()
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
-		ReadTimeout:       s.opts.ReadTimeout,
-		WriteTimeout:      s.opts.WriteTimeout,
-		IdleTimeout:       s.opts.IdleTimeout,
-		MaxHeaderBytes:    s.opts.MaxHeaderBytes,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gognito/gognito/internal/config"
 )
 
 // started runs s.ListenAndServe in the background and returns the base URL
@@ -355,27 +357,18 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 }
 
 func TestNewDefaults(t *testing.T) {
-	s := New(Options{ReadTimeout: -1, IdleTimeout: 5 * time.Second})
+	s := New(Options{})
 	o := s.opts
-	checks := []struct {
-		name      string
-		got, want time.Duration
-	}{
-		{"ReadHeaderTimeout", o.ReadHeaderTimeout, DefaultReadHeaderTimeout},
-		{"ReadTimeout (negative disables)", o.ReadTimeout, 0},
-		{"WriteTimeout", o.WriteTimeout, DefaultWriteTimeout},
-		{"IdleTimeout (explicit)", o.IdleTimeout, 5 * time.Second},
-		{"ShutdownTimeout", o.ShutdownTimeout, DefaultShutdownTimeout},
-	}
-	for _, c := range checks {
-		if c.got != c.want {
-			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
-		}
-	}
-	if o.MaxHeaderBytes != DefaultMaxHeaderBytes {
-		t.Errorf("MaxHeaderBytes = %d", o.MaxHeaderBytes)
+	if o.ShutdownTimeout != config.DefaultShutdownTimeout {
+		t.Errorf("ShutdownTimeout = %v, want %v", o.ShutdownTimeout, config.DefaultShutdownTimeout)
 	}
 	if o.Logger == nil || o.Now == nil || o.Handler == nil || s.Handler() == nil {
 		t.Error("nil defaults left in place")
+	}
+	if got := New(Options{ShutdownTimeout: -1}).opts.ShutdownTimeout; got != 0 {
+		t.Errorf("negative ShutdownTimeout = %v, want 0 (no bound)", got)
+	}
+	if got := New(Options{ShutdownTimeout: 5 * time.Second}).opts.ShutdownTimeout; got != 5*time.Second {
+		t.Errorf("explicit ShutdownTimeout = %v", got)
 	}
 }

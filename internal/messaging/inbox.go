@@ -7,7 +7,8 @@ import (
 	"github.com/gognito/gognito/internal/store"
 )
 
-// Inbox is the development inbox: it stores every message, email or SMS,
+// Inbox is the message inbox (development, or production with an inbox
+// token): it stores every message, email or SMS,
 // through store.Messages, where InboxHandler and `gognito messages` read
 // them.
 type Inbox struct {

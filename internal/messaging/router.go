@@ -45,9 +45,14 @@ func (r *Router) Send(ctx context.Context, m Message) error {
 
 // RouterConfig describes the senders available to NewRouter.
 type RouterConfig struct {
-	// Development selects the development routing (with the inbox).
+	// Development selects the development routing: SMS are logged in
+	// clear instead of redacted.
 	Development bool
-	// Messages backs the development inbox; ignored in production.
+	// Inbox keeps every message (both channels) in Messages, where the
+	// inbox handler serves them. The caller decides when the inbox is
+	// enabled (development, or production with an inbox token).
+	Inbox bool
+	// Messages backs the inbox; ignored unless Inbox is set.
 	Messages store.Messages
 	// SMTP sends email when configured (nil otherwise).
 	SMTP Sender
@@ -62,16 +67,14 @@ type RouterConfig struct {
 
 // NewRouter builds the standard routing.
 //
-// Development: EMAIL → inbox (+ SMTP, + email webhook); SMS → inbox (+ SMS
-// log in clear, + SMS webhook).
-//
-// Production, never an inbox: EMAIL → SMTP (+ email webhook); SMS →
-// redacted SMS log (+ SMS webhook). A channel left without senders makes
-// its messages fail with ErrDelivery, as Cognito fails without a working
-// email configuration.
+// EMAIL → inbox when Inbox is set (+ SMTP, + email webhook); SMS → inbox
+// when Inbox is set (+ SMS log, in clear in development and redacted in
+// production, + SMS webhook). A channel left without senders makes its
+// messages fail with ErrDelivery, as Cognito fails without a working email
+// configuration.
 func NewRouter(cfg RouterConfig) *Router {
 	r := &Router{}
-	if cfg.Development && cfg.Messages != nil {
+	if cfg.Inbox && cfg.Messages != nil {
 		in := NewInbox(cfg.Messages)
 		r.Email = append(r.Email, in)
 		r.SMS = append(r.SMS, in)

@@ -9,8 +9,8 @@ import (
 // SMSLog "delivers" SMS by writing them to a logger, for installations
 // without an SMS gateway. With Redact (production) every digit of the body
 // is masked, so codes never reach the logs, and the destination keeps only
-// its last four characters. Email bodies are never logged: an EMAIL
-// message is logged with its metadata only.
+// its last four characters. It refuses other channels, so that email
+// bodies never reach the log.
 type SMSLog struct {
 	Logger *slog.Logger
 	Redact bool
@@ -21,25 +21,21 @@ func (l *SMSLog) Send(ctx context.Context, m Message) error {
 	if l == nil || l.Logger == nil {
 		return deliveryErrorf("sms log", "no logger")
 	}
-	to := m.To
-	if l.Redact {
-		to = MaskDestination(to)
+	if m.Channel != ChannelSMS {
+		return deliveryErrorf("sms log", "cannot send %s messages", m.Channel)
 	}
-	attrs := []slog.Attr{
+	to, body := m.To, m.Body
+	if l.Redact {
+		to, body = MaskDestination(to), MaskDigits(body)
+	}
+	l.Logger.LogAttrs(ctx, slog.LevelInfo, "message sent",
 		slog.String("channel", string(m.Channel)),
 		slog.String("to", to),
 		slog.String("kind", m.Kind),
 		slog.String("poolId", m.PoolID),
 		slog.String("username", m.Username),
-	}
-	if m.Channel == ChannelSMS {
-		body := m.Body
-		if l.Redact {
-			body = MaskDigits(body)
-		}
-		attrs = append(attrs, slog.String("body", body))
-	}
-	l.Logger.LogAttrs(ctx, slog.LevelInfo, "message sent", attrs...)
+		slog.String("body", body),
+	)
 	return nil
 }
 

@@ -78,14 +78,46 @@ type SMTP struct {
 	now func() time.Time
 }
 
+// SMTPConfigError is one problem found in an SMTPConfig. Field names the
+// setting at fault as a lower-case configuration key ("host", "port", "tls",
+// "from", "username", "password", "timeout" or "hello_name"); Reason, which
+// is also the error's text, says what is wrong.
+type SMTPConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *SMTPConfigError) Error() string { return e.Reason }
+
+// CheckSMTPConfig returns every problem that makes NewSMTP refuse cfg, each
+// an *SMTPConfigError, or nil when cfg is valid. It is what NewSMTP checks,
+// for callers that validate a configuration before building the sender.
+func CheckSMTPConfig(cfg SMTPConfig) []error {
+	_, _, problems := cfg.normalize()
+	return problems
+}
+
 // NewSMTP validates cfg, applies its defaults and returns the sender.
 func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
+	cfg, from, problems := cfg.normalize()
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("messaging: invalid SMTP configuration: %w", errors.Join(problems...))
+	}
+	return &SMTP{cfg: cfg, from: from, now: time.Now}, nil
+}
+
+// normalize applies the defaults of cfg, parses its sender address and
+// returns the problems found (each an *SMTPConfigError).
+func (cfg SMTPConfig) normalize() (SMTPConfig, mail.Address, []error) {
 	var problems []error
+	problem := func(field, format string, args ...any) {
+		problems = append(problems, &SMTPConfigError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
 	if cfg.Host == "" {
-		problems = append(problems, errors.New("host is required"))
+		problem("host", "host is required")
 	}
 	if strings.ContainsAny(cfg.Host, "\r\n") {
-		problems = append(problems, errors.New("host contains a line break"))
+		problem("host", "host contains a line break")
 	}
 	if cfg.TLS == "" {
 		cfg.TLS = TLSStartTLS
@@ -93,7 +125,7 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	switch cfg.TLS {
 	case TLSNone, TLSStartTLS, TLSImplicit:
 	default:
-		problems = append(problems, fmt.Errorf("tls mode %q is not none, starttls or tls", cfg.TLS))
+		problem("tls", "tls mode %q is not none, starttls or tls", cfg.TLS)
 	}
 	if cfg.Port == 0 {
 		switch cfg.TLS {
@@ -106,24 +138,24 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		}
 	}
 	if cfg.Port < 1 || cfg.Port > 65535 {
-		problems = append(problems, fmt.Errorf("port %d is out of range", cfg.Port))
+		problem("port", "port %d is out of range", cfg.Port)
 	}
 	var from mail.Address
 	if cfg.From == "" {
-		problems = append(problems, errors.New("from address is required"))
+		problem("from", "from address is required")
 	} else if a, err := mail.ParseAddress(cfg.From); err != nil {
-		problems = append(problems, fmt.Errorf("from address %q: %v", cfg.From, err))
+		problem("from", "from address %q: %v", cfg.From, err)
 	} else {
 		from = *a
 	}
 	if cfg.Username == "" && cfg.Password != "" {
-		problems = append(problems, errors.New("password set without username"))
+		problem("password", "password set without username")
 	}
 	if cfg.Username != "" && cfg.TLS == TLSNone && !isLocalhost(cfg.Host) {
-		problems = append(problems, errors.New("authentication without TLS is only allowed to localhost"))
+		problem("username", "authentication without TLS is only allowed to localhost")
 	}
 	if cfg.DialTimeout < 0 || cfg.Timeout < 0 {
-		problems = append(problems, errors.New("timeouts must not be negative"))
+		problem("timeout", "timeouts must not be negative")
 	}
 	if cfg.DialTimeout == 0 {
 		cfg.DialTimeout = DefaultSMTPDialTimeout
@@ -135,12 +167,9 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		cfg.HelloName = DefaultSMTPHelloName
 	}
 	if strings.ContainsAny(cfg.HelloName, "\r\n ") {
-		problems = append(problems, errors.New("hello name contains white space"))
+		problem("hello_name", "hello name contains white space")
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("messaging: invalid SMTP configuration: %w", errors.Join(problems...))
-	}
-	return &SMTP{cfg: cfg, from: from, now: time.Now}, nil
+	return cfg, from, problems
 }
 
 // Send delivers an EMAIL message to m.To.

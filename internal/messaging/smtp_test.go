@@ -549,6 +549,14 @@ func TestNewSMTPValidation(t *testing.T) {
 		if _, err := messaging.NewSMTP(cfg); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+		problems := messaging.CheckSMTPConfig(cfg)
+		var pe *messaging.SMTPConfigError
+		if len(problems) != 1 || !errors.As(problems[0], &pe) || pe.Field == "" {
+			t.Errorf("%s: CheckSMTPConfig = %v, want one *SMTPConfigError", name, problems)
+		}
+	}
+	if problems := messaging.CheckSMTPConfig(valid); problems != nil {
+		t.Errorf("CheckSMTPConfig(valid) = %v", problems)
 	}
 	// Clear-text authentication is fine to a local relay.
 	local := messaging.SMTPConfig{Host: "localhost", Port: 1025, TLS: messaging.TLSNone, From: "a@b.c", Username: "u", Password: "p"}

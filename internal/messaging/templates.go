@@ -141,23 +141,3 @@ func writeLink(b *strings.Builder, text, link string) {
 	b.WriteString(text)
 	b.WriteString(`</a>`)
 }
-
-// HasLinkPlaceholder reports whether template contains a {##text##} link
-// placeholder, which a CONFIRM_WITH_LINK template must.
-func HasLinkPlaceholder(template string) bool {
-	for rest := template; ; {
-		i := strings.Index(rest, linkOpen)
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+len(linkOpen):]
-		end := strings.Index(rest, linkClose)
-		if end < 0 {
-			return false
-		}
-		if end > 0 { // {####} is the code placeholder, not a link
-			return true
-		}
-		rest = rest[len(linkClose):]
-	}
-}

@@ -23,8 +23,6 @@ type Webhook struct {
 	Header http.Header
 	// Timeout bounds one call; 0 means DefaultWebhookTimeout.
 	Timeout time.Duration
-	// Client sends the requests; nil means http.DefaultClient.
-	Client *http.Client
 }
 
 // WebhookPayload is the JSON a Webhook posts.
@@ -67,11 +65,7 @@ func (w *Webhook) Send(ctx context.Context, m Message) error {
 		}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	client := w.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return deliveryError("webhook", err)
 	}

@@ -1,2 +1,2 @@
-// Package mfa owns the one-time codes of multi-factor authentication: RFC 6238 TOTP secrets, codes, verification and otpauth URIs for Cognito's software-token MFA.
+// Package mfa owns the one-time codes of multi-factor authentication: RFC 6238 TOTP secrets, codes and verification for Cognito's software-token MFA.
 package mfa

@@ -22,11 +22,8 @@ func Example() {
 
 	_, ok = mfa.Verify(secret, code, now.Add(25*time.Second), lastUsed)
 	fmt.Println(ok)
-
-	fmt.Println(mfa.URI("Gognito", "alice@example.com", secret))
 	// Output:
 	// 050471
 	// true
 	// false
-	// otpauth://totp/Gognito:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Gognito&algorithm=SHA1&digits=6&period=30
 }

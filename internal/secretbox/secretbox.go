@@ -65,9 +65,17 @@ func ParseKey(s string) ([]byte, error) {
 // Encrypted reports whether the box has a key.
 func (b *Box) Encrypted() bool { return b != nil && b.aead != nil }
 
-// Seal returns the stored form of secret; context binds the value to what
-// it belongs to (e.g. "totp:<pool>:<user>"), so a sealed value copied to
-// another record does not open.
+// Seal returns the stored form of secret.
+//
+// With a key it is "gcm1:" and the standard base64 (unpadded) of a random
+// nonce and the AES-256-GCM ciphertext, with context (e.g.
+// "totp:<pool>:<user>") as the additional authenticated data: Open with a
+// different context, or of a modified value, fails with ErrOpen, so an
+// encrypted value copied to another record does not open there.
+//
+// Without a key (the zero or nil Box) it is "plain:" followed by secret in
+// clear; context is ignored and binds nothing. Open returns such a value
+// under any context, keyed Box or not: see Open.
 func (b *Box) Seal(secret, context string) (string, error) {
 	if !b.Encrypted() {
 		return prefixPlain + secret, nil
@@ -80,8 +88,17 @@ func (b *Box) Seal(secret, context string) (string, error) {
 	return prefixSealed + base64.RawStdEncoding.EncodeToString(out), nil
 }
 
-// Open returns the secret of a stored form made by Seal with the same
-// context.
+// Open returns the secret in a stored form made by Seal:
+//
+//   - "gcm1:…" opens only with the key it was sealed under and the same
+//     context; a keyless Box, a wrong key, a different context or a damaged
+//     value give ErrOpen.
+//   - "plain:…" gives what follows the prefix, whatever context is passed
+//     and whether or not the Box has a key, so that values stored before a
+//     data key was configured still read. Context binding and integrity therefore hold
+//     only for encrypted values: someone who can write the stored value can
+//     replace it with a "plain:" one and Open accepts it.
+//   - anything else gives ErrOpen.
 func (b *Box) Open(stored, context string) (string, error) {
 	switch {
 	case strings.HasPrefix(stored, prefixPlain):

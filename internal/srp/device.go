@@ -14,7 +14,8 @@ const devicePasswordSize = 40
 
 // DeviceVerifierConfig is ConfirmDevice's DeviceSecretVerifierConfig as the
 // JS client sends it: standard base64 of the padded bytes (PadBytes) of the
-// verifier and of the salt.
+// verifier and of the salt. The server decodes it with
+// DecodeDeviceVerifierConfig.
 type DeviceVerifierConfig struct {
 	PasswordVerifier string
 	Salt             string
@@ -41,11 +42,6 @@ func DecodeDeviceVerifierConfig(passwordVerifier, salt string) (verifier *big.In
 		return nil, nil, err
 	}
 	return v, sb, nil
-}
-
-// Decode is DecodeDeviceVerifierConfig(c.PasswordVerifier, c.Salt).
-func (c DeviceVerifierConfig) Decode() (verifier *big.Int, salt []byte, err error) {
-	return DecodeDeviceVerifierConfig(c.PasswordVerifier, c.Salt)
 }
 
 // DeviceSecret is what a client keeps for a remembered device, and the

@@ -8,7 +8,7 @@
 //   - Every integer that enters a hash is encoded as the JS padHex does: the
 //     minimal big-endian bytes, with one 0x00 byte prepended when the top bit
 //     is set (Java's BigInteger.toByteArray). This is not fixed-length
-//     padding; see PadHex and PadBytes.
+//     padding; see PadBytes.
 //   - k = H(PAD(N) | PAD(g)), u = H(PAD(A) | PAD(B)),
 //     x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password)),
 //     v = g^x mod N, with H = SHA-256. For devices, poolName is the device
@@ -24,8 +24,8 @@
 // claim signature are standard base64, and ConfirmDevice's
 // DeviceSecretVerifierConfig carries base64 of the padded verifier and salt.
 //
-// The server half is Verifier/NewVerifier (sign-up, password change),
-// ServerSession (one sign-in) and VerifyPasswordClaim. The client half,
+// The server half is NewVerifier (the verifier v, a *big.Int, for sign-up
+// and password change), ServerSession (one sign-in) and VerifyPasswordClaim. The client half,
 // Client and GenerateDeviceSecret, mirrors the JS client; it exists for
 // tests and tools.
 package srp

@@ -70,9 +70,6 @@ func ResumeServerSession(verifier, b, B *big.Int) (*ServerSession, error) {
 	return &ServerSession{v: verifier, b: b, bigB: B}, nil
 }
 
-// B returns the server's public value. The caller must not modify it.
-func (s *ServerSession) B() *big.Int { return s.bigB }
-
 // BHex returns SRP_B: B in unpadded lowercase hex.
 func (s *ServerSession) BHex() string { return s.bigB.Text(16) }
 

@@ -67,12 +67,6 @@ func mustHex(s string) *big.Int {
 // Prime returns a copy of the group's modulus N.
 func Prime() *big.Int { return new(big.Int).Set(groupN) }
 
-// Generator returns a copy of the group's generator g (2).
-func Generator() *big.Int { return new(big.Int).Set(groupG) }
-
-// Multiplier returns a copy of the SRP-6a multiplier k = H(PAD(N) | PAD(g)).
-func Multiplier() *big.Int { return new(big.Int).Set(groupK) }
-
 // PoolName returns the part of a user pool id that Cognito's SRP hashes in
 // place of the pool: what follows the first "_" up to the next one, as the JS
 // client's userPoolId.split('_')[1] ("us-east-1_AbC" gives "AbC"). It returns
@@ -89,13 +83,22 @@ func PoolName(userPoolID string) string {
 // PadBytes returns the bytes the JS padHex hex string decodes to: the
 // minimal big-endian two's-complement encoding of x (Java's
 // BigInteger.toByteArray). For x >= 0 that is the magnitude's bytes, with a
-// leading 0x00 when its top bit is set, and a single 0x00 for zero.
+// leading 0x00 when its top bit is set, and a single 0x00 for zero. SRP never
+// produces negative values; for them the result is the same two's-complement
+// encoding (-1 gives 0xff, -128 0x80, -129 0xff7f), as the JS padHex gives.
 func PadBytes(x *big.Int) []byte {
-	if x.Sign() < 0 {
-		b, _ := hex.DecodeString(PadHex(x))
-		return b
+	if x.Sign() >= 0 {
+		return appendPad(nil, x)
 	}
-	return appendPad(nil, x)
+	// In n bytes, x is the bitwise complement of -x-1 (= ^x >= 0); n is the
+	// fewest bytes that leave the top bit of -x-1 clear.
+	y := new(big.Int).Not(x)
+	b := make([]byte, y.BitLen()/8+1)
+	y.FillBytes(b)
+	for i := range b {
+		b[i] = ^b[i]
+	}
+	return b
 }
 
 // appendPad appends PAD(x) for x >= 0 to dst.
@@ -109,46 +112,6 @@ func appendPad(dst []byte, x *big.Int) []byte {
 	dst = append(dst, make([]byte, n)...)
 	x.FillBytes(dst[off:])
 	return dst
-}
-
-// PadHex returns the JS AuthenticationHelper.padHex of x: an even-length
-// lowercase hex string of x's two's-complement encoding. For x >= 0: the hex
-// of x, with a "0" prepended if its length is odd, then "00" prepended if its
-// first digit is 8-f. Negative values follow the JS too, though SRP never
-// produces them.
-func PadHex(x *big.Int) string {
-	if x.Sign() >= 0 {
-		return hex.EncodeToString(appendPad(nil, x))
-	}
-	// The JS: pad |x| as above, invert every nibble, add one, print without
-	// padding, then drop a leading "ff" before an "8".
-	mag := []byte(hex.EncodeToString(appendPad(nil, new(big.Int).Abs(x))))
-	for i, c := range mag {
-		v := strings.IndexByte("0123456789abcdef", c)
-		mag[i] = "0123456789abcdef"[^v&0xf]
-	}
-	t, _ := new(big.Int).SetString(string(mag), 16)
-	s := t.Add(t, big.NewInt(1)).Text(16)
-	if strings.HasPrefix(s, "ff8") {
-		s = s[2:]
-	}
-	return s
-}
-
-// HexHash is the JS helper's hexHash: the lowercase hex SHA-256 of the bytes
-// that s decodes to. Like Node's Buffer.from(s, 'hex'), decoding stops at the
-// first pair that is not two hex digits (so a trailing odd digit is ignored).
-func HexHash(s string) string {
-	buf := make([]byte, 0, len(s)/2)
-	for i := 0; i+1 < len(s); i += 2 {
-		hi, lo := unhex(s[i]), unhex(s[i+1])
-		if hi < 0 || lo < 0 {
-			break
-		}
-		buf = append(buf, byte(hi<<4|lo))
-	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
 }
 
 func unhex(c byte) int {

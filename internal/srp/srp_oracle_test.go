@@ -94,8 +94,8 @@ func TestOracleGroupAndPadHex(t *testing.T) {
 		Padded  []string
 	}
 	oracle(t, []map[string]any{{"op": "group"}, {"op": "padHex", "values": values}}, &res)
-	if res[0].N != Prime().Text(16) || res[0].G != "2" || res[0].K != Multiplier().Text(16) {
-		t.Errorf("group differs: JS k = %s, Go k = %s", res[0].K, Multiplier().Text(16))
+	if res[0].N != Prime().Text(16) || res[0].G != "2" || res[0].K != groupK.Text(16) {
+		t.Errorf("group differs: JS k = %s, Go k = %s", res[0].K, groupK.Text(16))
 	}
 	for i, v := range values {
 		if got := PadHex(bigHex(t, v)); got != res[1].Padded[i] {
@@ -374,7 +374,7 @@ func TestOracleDeviceHash(t *testing.T) {
 	oracle(t, ops, &res)
 	for i, js := range res {
 		d := devices[i%len(devices)]
-		v, salt, err := js.Config.Decode()
+		v, salt, err := decodeConfig(js.Config)
 		if err != nil {
 			t.Fatalf("%d: decode %+v: %v", i, js.Config, err)
 		}
@@ -439,7 +439,7 @@ func TestOracleDeviceSignIn(t *testing.T) {
 		if c.Request.DeviceKey != newDevices[i]["DeviceKey"] {
 			t.Fatalf("ConfirmDevice for %q, want %q", c.Request.DeviceKey, newDevices[i]["DeviceKey"])
 		}
-		v, salt, err := c.Request.DeviceSecretVerifierConfig.Decode()
+		v, salt, err := decodeConfig(c.Request.DeviceSecretVerifierConfig)
 		if err != nil {
 			t.Fatalf("decoding %+v: %v", c.Request.DeviceSecretVerifierConfig, err)
 		}

@@ -74,6 +74,13 @@ func TestPadHex(t *testing.T) {
 			t.Errorf("PadBytes(%s) = %x, want %x", tt.in, got, want)
 		}
 	}
+	// PadBytes computes two's complement directly; the JS algorithm agrees.
+	for i := int64(-70000); i <= 70000; i++ {
+		x := big.NewInt(i)
+		if got, want := hex.EncodeToString(PadBytes(x)), PadHex(x); got != want {
+			t.Fatalf("PadBytes(%d) = %s, PadHex %s", i, got, want)
+		}
+	}
 	// The prime: top nibble f, so 385 bytes with a leading zero.
 	if got := PadBytes(Prime()); len(got) != 385 || got[0] != 0 || got[1] != 0xff {
 		t.Errorf("PadBytes(N) = %d bytes starting %x", len(got), got[:2])
@@ -103,24 +110,23 @@ func TestHexHash(t *testing.T) {
 
 func TestGroupConstants(t *testing.T) {
 	const wantK = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
-	if got := Multiplier().Text(16); got != wantK {
+	if got := groupK.Text(16); got != wantK {
 		t.Errorf("k = %s, want %s", got, wantK)
 	}
 	// k is the hexHash of the concatenated padHex strings, as the JS spells it.
-	if got := HexHash(PadHex(Prime()) + PadHex(Generator())); got != wantK {
+	if got := HexHash(PadHex(Prime()) + PadHex(groupG)); got != wantK {
 		t.Errorf("HexHash(padHex(N)+padHex(g)) = %s", got)
 	}
 	if Prime().BitLen() != 3072 || !Prime().ProbablyPrime(10) {
 		t.Error("N is not a 3072-bit prime")
 	}
-	if Generator().Int64() != 2 {
+	if groupG.Int64() != 2 {
 		t.Error("g != 2")
 	}
-	// Copies: changing them leaves the group alone.
+	// A copy: changing it leaves the group alone.
 	Prime().SetInt64(1)
-	Multiplier().SetInt64(1)
-	if groupN.BitLen() != 3072 || groupK.Text(16) != wantK {
-		t.Error("exported group values alias the package's")
+	if groupN.BitLen() != 3072 {
+		t.Error("Prime aliases the package's N")
 	}
 }
 
@@ -302,7 +308,7 @@ func TestRejectZeroU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cl.keyFor("p", "u", "pw", []byte{1}, srv.B(), new(big.Int)); !errors.Is(err, ErrZeroU) {
+	if _, err := cl.keyFor("p", "u", "pw", []byte{1}, srv.bigB, new(big.Int)); !errors.Is(err, ErrZeroU) {
 		t.Errorf("client keyFor(u=0) err = %v", err)
 	}
 }
@@ -345,7 +351,7 @@ func TestServerSessionChecks(t *testing.T) {
 	want := new(big.Int).Exp(groupG, s.Secret(), groupN)
 	want.Add(want, new(big.Int).Mul(groupK, v))
 	want.Mod(want, groupN)
-	if s.B().Cmp(want) != 0 {
+	if s.bigB.Cmp(want) != 0 {
 		t.Error("B != k*v + g^b mod N")
 	}
 	// Resuming from b and B gives the same key.
@@ -354,7 +360,7 @@ func TestServerSessionChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := ResumeServerSession(v, s.Secret(), s.B())
+	r2, err := ResumeServerSession(v, s.Secret(), s.bigB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +368,7 @@ func TestServerSessionChecks(t *testing.T) {
 	if !bytes.Equal(k1, k2) || len(k1) != KeySize {
 		t.Errorf("resumed key %x != %x", k2, k1)
 	}
-	if _, err := ResumeServerSession(v, big.NewInt(0), s.B()); err == nil {
+	if _, err := ResumeServerSession(v, big.NewInt(0), s.bigB); err == nil {
 		t.Error("resume with b = 0 succeeded")
 	}
 	if _, err := ResumeServerSession(v, s.Secret(), N); err == nil {
@@ -416,7 +422,7 @@ func TestDeviceSecretRoundTrip(t *testing.T) {
 	if pw, _ := base64.StdEncoding.DecodeString(ds.Password); len(pw) != 40 {
 		t.Errorf("device password decodes to %d bytes", len(pw))
 	}
-	v, salt, err := ds.Config.Decode()
+	v, salt, err := decodeConfig(ds.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,9 @@ type UserPools interface {
 	// is returned unchanged. ID and CreatedAt cannot be changed by fn.
 	UpdateUserPool(ctx context.Context, id string, fn func(*UserPool) error) (UserPool, error)
 	// DeleteUserPool deletes the pool and everything that belongs to it
-	// (clients, and later users, groups ...); ErrNotFound if absent.
+	// (clients, users with their aliases, devices and group memberships,
+	// groups, signing keys, refresh tokens, sign-in sessions); ErrNotFound
+	// if absent. Inbox messages are kept.
 	DeleteUserPool(ctx context.Context, id string) error
 	// ListUserPools returns pools ordered by ID after page.After, at most
 	// page.Limit of them, and the cursor of the next page ("" when done).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -21,14 +22,12 @@ const (
 // InitiateAuth family of API operations.
 const DefaultAccessScope = "aws.cognito.signin.user.admin"
 
-// Errors returned by ParseIDClaims, ParseAccessClaims and Valid.
+// Errors returned by ParseAccessClaims.
 var (
 	// ErrClaims: a required claim is missing or has the wrong JSON type.
 	ErrClaims = errors.New("tokens: invalid claims")
-	// ErrTokenUse: token_use is not the expected "id" or "access".
+	// ErrTokenUse: token_use is not the expected "access".
 	ErrTokenUse = errors.New("tokens: wrong token_use")
-	// ErrExpired: the token's exp is not after the time it is checked at.
-	ErrExpired = errors.New("tokens: token expired")
 )
 
 // IDClaims is the payload of a Cognito ID token.
@@ -320,63 +319,12 @@ func IDTokenAttributes(attrs []Attribute) map[string]any {
 	return out
 }
 
-// ParseIDClaims decodes an ID token payload (as returned by Verify) and
-// checks that it is one: token_use "id" and sub, iss, aud, cognito:username,
-// auth_time, exp and iat present with the right JSON types. Every claim
-// that is not a field of IDClaims goes to Attributes, with JSON numbers as
-// int64 (float64 if not integral), objects as map[string]any and arrays as
-// []any. It does not check expiry; see Valid.
-func ParseIDClaims(payload []byte) (IDClaims, error) {
-	m, err := decodeObject(payload)
-	if err != nil {
-		return IDClaims{}, err
-	}
-	d := claimDecoder{m: m}
-	c := IDClaims{
-		Sub:           d.str("sub", true),
-		Groups:        d.strs("cognito:groups"),
-		Iss:           d.str("iss", true),
-		Username:      d.str("cognito:username", true),
-		OriginJTI:     d.str("origin_jti", false),
-		Roles:         d.strs("cognito:roles"),
-		PreferredRole: d.str("cognito:preferred_role", false),
-		Aud:           d.str("aud", true),
-		EventID:       d.str("event_id", false),
-		TokenUse:      d.str("token_use", true),
-		AuthTime:      d.num("auth_time"),
-		Exp:           d.num("exp"),
-		Iat:           d.num("iat"),
-		JTI:           d.str("jti", false),
-	}
-	if v, ok := m["email_verified"]; ok {
-		b, isBool := v.(bool)
-		if !isBool {
-			d.fail("email_verified", "boolean")
-		}
-		c.EmailVerified = &b
-	}
-	if d.err != nil {
-		return IDClaims{}, d.err
-	}
-	if c.TokenUse != TokenUseID {
-		return IDClaims{}, fmt.Errorf("%w: %q, want %q", ErrTokenUse, c.TokenUse, TokenUseID)
-	}
-	for name, v := range m {
-		if !idFixed[name] {
-			if c.Attributes == nil {
-				c.Attributes = make(map[string]any)
-			}
-			c.Attributes[name] = normalize(v)
-		}
-	}
-	return c, nil
-}
-
 // ParseAccessClaims decodes an access token payload (as returned by Verify)
 // and checks that it is one: token_use "access" and sub, iss, client_id,
 // username, scope, auth_time, exp and iat present with the right JSON types.
-// Claims that are not fields of AccessClaims go to Extra. It does not check
-// expiry; see Valid.
+// Claims that are not fields of AccessClaims go to Extra, with JSON numbers
+// as int64 (float64 if not integral), objects as map[string]any and arrays
+// as []any. It does not check expiry: compare Exp with the clock.
 func ParseAccessClaims(payload []byte) (AccessClaims, error) {
 	m, err := decodeObject(payload)
 	if err != nil {
@@ -416,29 +364,6 @@ func ParseAccessClaims(payload []byte) (AccessClaims, error) {
 	return c, nil
 }
 
-// Valid reports ErrExpired unless now is before the token's exp.
-func (c IDClaims) Valid(now time.Time) error { return checkExp(c.Exp, now) }
-
-// Valid reports ErrExpired unless now is before the token's exp.
-func (c AccessClaims) Valid(now time.Time) error { return checkExp(c.Exp, now) }
-
-// HasScope reports whether the space-separated scope claim contains s.
-func (c AccessClaims) HasScope(s string) bool {
-	for _, f := range strings.Fields(c.Scope) {
-		if f == s {
-			return true
-		}
-	}
-	return false
-}
-
-func checkExp(exp int64, now time.Time) error {
-	if now.Unix() >= exp {
-		return fmt.Errorf("%w: exp %d, now %d", ErrExpired, exp, now.Unix())
-	}
-	return nil
-}
-
 func decodeObject(payload []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
@@ -449,7 +374,9 @@ func decodeObject(payload []byte) (map[string]any, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: payload is not a JSON object", ErrClaims)
 	}
-	if dec.More() {
+	// Anything but whitespace after the object is refused. (dec.More would
+	// miss trailing data that starts with ']' or '}'.)
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: trailing data after payload", ErrClaims)
 	}
 	return m, nil

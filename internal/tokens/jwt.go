@@ -93,7 +93,7 @@ func marshalClaims(claims any) ([]byte, error) {
 // Parse splits a compact JWS and decodes its parts without verifying
 // anything cryptographic. signingInput is the "header.payload" bytes the
 // signature covers. The signature part may be empty (as in alg "none"
-// tokens); Verify then refuses the token.
+// tokens); Verify and VerifyParsed then refuse the token.
 func Parse(token string) (header Header, payload []byte, signingInput, sig []byte, err error) {
 	first := strings.IndexByte(token, '.')
 	last := strings.LastIndexByte(token, '.')
@@ -136,20 +136,25 @@ func decodeSegment(s string) ([]byte, error) {
 }
 
 // parseHeader decodes a JOSE header, matching member names exactly (not
-// case-insensitively as encoding/json does for struct fields).
+// case-insensitively as encoding/json does for struct fields). One Unmarshal
+// into a map checks that b is well-formed JSON and an object (null decodes to
+// a nil map and is refused); only the members Header knows are then typed.
 func parseHeader(b []byte) (Header, error) {
-	if !isJSONObject(b) {
-		return Header{}, errors.New("not a JSON object")
-	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return Header{}, err
 	}
+	if raw == nil {
+		return Header{}, errors.New("not a JSON object")
+	}
 	var h Header
-	for name, dst := range map[string]any{"kid": &h.Kid, "alg": &h.Alg, "typ": &h.Typ, "crit": &h.Crit} {
-		if v, ok := raw[name]; ok {
-			if err := json.Unmarshal(v, dst); err != nil {
-				return Header{}, fmt.Errorf("member %q: %v", name, err)
+	for _, m := range [...]struct {
+		name string
+		dst  any
+	}{{"kid", &h.Kid}, {"alg", &h.Alg}, {"typ", &h.Typ}, {"crit", &h.Crit}} {
+		if v, ok := raw[m.name]; ok {
+			if err := json.Unmarshal(v, m.dst); err != nil {
+				return Header{}, fmt.Errorf("member %q: %v", m.name, err)
 			}
 		}
 	}
@@ -164,25 +169,41 @@ func isJSONObject(b []byte) bool {
 // Verify checks a token's structure, that its alg is RS256, that its kid is
 // in keys, and its RSASSA-PKCS1-v1_5 SHA-256 signature. It returns the raw
 // JSON payload and the kid. It does not look at any claim: decode the payload
-// with ParseIDClaims or ParseAccessClaims and check expiry with their Valid.
+// with ParseAccessClaims and check its exp against the clock.
+//
+// A caller that has already called Parse (to read a claim before choosing
+// keys) should call VerifyParsed instead of parsing the token again.
 func Verify(token string, keys KeySet) (payload []byte, kid string, err error) {
 	header, payload, input, sig, err := Parse(token)
 	if err != nil {
 		return nil, "", err
 	}
+	if err := VerifyParsed(header, input, sig, keys); err != nil {
+		return nil, "", err
+	}
+	return payload, header.Kid, nil
+}
+
+// VerifyParsed is Verify for a token already split by Parse: header,
+// signingInput and sig must be the values Parse returned for that token. It
+// checks that the alg is RS256, that there is no crit header, that the kid is
+// in keys, and the signature over signingInput, and returns the same errors
+// as Verify. The payload Parse returned is covered by signingInput, so once
+// VerifyParsed returns nil it is authentic.
+func VerifyParsed(header Header, signingInput, sig []byte, keys KeySet) error {
 	if header.Alg != AlgRS256 {
-		return nil, "", fmt.Errorf("%w: %q", ErrAlgorithm, header.Alg)
+		return fmt.Errorf("%w: %q", ErrAlgorithm, header.Alg)
 	}
 	if len(header.Crit) > 0 {
-		return nil, "", fmt.Errorf("%w: unsupported critical header %q", ErrMalformed, header.Crit)
+		return fmt.Errorf("%w: unsupported critical header %q", ErrMalformed, header.Crit)
 	}
 	pub := keys.Lookup(header.Kid)
 	if pub == nil {
-		return nil, "", fmt.Errorf("%w: kid %q", ErrUnknownKey, header.Kid)
+		return fmt.Errorf("%w: kid %q", ErrUnknownKey, header.Kid)
 	}
-	digest := sha256.Sum256(input)
+	digest := sha256.Sum256(signingInput)
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig); err != nil {
-		return nil, "", ErrBadSignature
+		return ErrBadSignature
 	}
-	return payload, header.Kid, nil
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -348,5 +349,73 @@ func TestParse(t *testing.T) {
 	}
 	if len(sig) != 256 {
 		t.Errorf("signature is %d bytes, want 256", len(sig))
+	}
+}
+
+func TestVerifyParsed(t *testing.T) {
+	key, kid, token := signedPair(t)
+	keys := KeySet{PublicKey{kid, &key.PublicKey}}
+	h, payload, input, sig, err := Parse(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyParsed(h, input, sig, keys); err != nil {
+		t.Fatalf("VerifyParsed = %v", err)
+	}
+	if want, _, _ := Verify(token, keys); !bytes.Equal(payload, want) {
+		t.Error("Parse and Verify disagree on the payload")
+	}
+	bad := append([]byte{}, sig...)
+	bad[0] ^= 1
+	for _, c := range []struct {
+		name  string
+		h     Header
+		input []byte
+		sig   []byte
+		keys  KeySet
+		want  error
+	}{
+		{"tampered signature", h, input, bad, keys, ErrBadSignature},
+		{"tampered input", h, append(append([]byte{}, input...), 'A'), sig, keys, ErrBadSignature},
+		{"alg none", Header{Kid: kid, Alg: "none"}, input, sig, keys, ErrAlgorithm},
+		{"crit", Header{Kid: kid, Alg: AlgRS256, Crit: []string{"exp"}}, input, sig, keys, ErrMalformed},
+		{"unknown kid", h, input, sig, KeySet{}, ErrUnknownKey},
+	} {
+		if err := VerifyParsed(c.h, c.input, c.sig, c.keys); !errors.Is(err, c.want) {
+			t.Errorf("%s: VerifyParsed = %v, want %v", c.name, err, c.want)
+		}
+	}
+}
+
+func TestParseHeader(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Header
+		ok   bool
+	}{
+		{`{"kid":"k","alg":"RS256","typ":"JWT","crit":["b64"]}`, Header{"k", "RS256", "JWT", []string{"b64"}}, true},
+		{" \t\r\n{\"alg\":\"RS256\"} \n", Header{Alg: "RS256"}, true},
+		{`{"KID":"k","Alg":"RS256","x":[1,{"y":null}]}`, Header{}, true}, // names match exactly
+		{`{"kid":null,"crit":null}`, Header{}, true},
+		{`{"alg":"a","alg":"RS256"}`, Header{Alg: "RS256"}, true}, // the last duplicate wins
+		{`{}`, Header{}, true},
+		{`null`, Header{}, false},
+		{`[]`, Header{}, false},
+		{`"x"`, Header{}, false},
+		{`1`, Header{}, false},
+		{``, Header{}, false},
+		{`{"alg":"RS256"}{}`, Header{}, false},
+		{`{"alg":"RS256"} x`, Header{}, false},
+		{`{"alg":1}`, Header{}, false},
+		{`{"kid":["k"]}`, Header{}, false},
+		{`{"crit":"exp"}`, Header{}, false},
+		{`{"crit":[1]}`, Header{}, false},
+		{`{"typ":{}}`, Header{}, false},
+		{`{"alg":"RS256",}`, Header{}, false},
+	} {
+		got, err := parseHeader([]byte(c.in))
+		if (err == nil) != c.ok || (c.ok && !reflect.DeepEqual(got, c.want)) {
+			t.Errorf("parseHeader(%q) = %+v, %v; want %+v, ok %v", c.in, got, err, c.want, c.ok)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"strings"
@@ -103,16 +104,7 @@ func TestOpaqueTokensPanicOnReaderFailure(t *testing.T) {
 func TestHashToken(t *testing.T) {
 	// SHA-256("abc")
 	want := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-	if got := HashToken("abc"); len(got) != 32 || hexString(got) != want {
+	if got := HashToken("abc"); len(got) != 32 || hex.EncodeToString(got) != want {
 		t.Errorf("HashToken(abc) = %x", got)
 	}
-}
-
-func hexString(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 2*len(b))
-	for _, c := range b {
-		out = append(out, digits[c>>4], digits[c&15])
-	}
-	return string(out)
 }

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
@@ -166,21 +167,12 @@ func invitationMediums(u store.User, desired []api.DeliveryMediumType, suppress 
 				return nil, invalidParameter("User has no attribute matching desired delivery mediums")
 			}
 		case api.DeliveryMediumTypeSms:
-			if attr(u, "phone_number") == "" && !containsMedium(desired, api.DeliveryMediumTypeEmail) {
+			if attr(u, "phone_number") == "" && !slices.Contains(desired, api.DeliveryMediumTypeEmail) {
 				return nil, invalidParameter("User has no attribute matching desired delivery mediums")
 			}
 		}
 	}
 	return desired, nil
-}
-
-func containsMedium(list []api.DeliveryMediumType, m api.DeliveryMediumType) bool {
-	for _, x := range list {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }
 
 // resendInvitation issues a new temporary password to a user who has not
@@ -252,11 +244,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminDeleteUserRe
 
 // setEnabled enables or disables a user.
 func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabled bool) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.findUser(ctx, p, username)
+	p, u, err := s.adminUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -65,7 +66,7 @@ func checkAttributeWrites(p poolView, attrs []api.AttributeType, w writer, creat
 		if deref(def.DeveloperOnlyAttribute) && !w.admin {
 			return api.NewNotAuthorizedException("A client attempted to write unauthorized attribute")
 		}
-		if w.client != nil && len(w.client.WriteAttributes) > 0 && !contains(w.client.WriteAttributes, name) && !contains(w.client.WriteAttributes, deref(def.Name)) {
+		if w.client != nil && len(w.client.WriteAttributes) > 0 && !slices.Contains(w.client.WriteAttributes, name) && !slices.Contains(w.client.WriteAttributes, deref(def.Name)) {
 			return api.NewNotAuthorizedException("A client attempted to write unauthorized attribute")
 		}
 		if !creating && !deref(def.Mutable) {
@@ -209,6 +210,6 @@ func readableBy(c *api.UserPoolClientType) func(string) bool {
 		if c == nil || len(c.ReadAttributes) == 0 || name == "sub" {
 			return true
 		}
-		return contains(c.ReadAttributes, name)
+		return slices.Contains(c.ReadAttributes, name)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
 	"github.com/gognito/gognito/internal/awsjson"
+	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/store"
 )
 
@@ -81,6 +82,9 @@ func incorrectPassword() error {
 func flowNotImplemented(flow string) error {
 	return awsjson.NotImplementedFeature("the " + flow + " flow")
 }
+
+// dummySalt salts the verifier computed for an unknown user's password.
+var dummySalt [srp.SaltSize]byte
 
 // InitiateAuth starts a sign-in for an app client.
 func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthRequest) (*api.InitiateAuthResponse, error) {
@@ -216,6 +220,9 @@ func (s *Service) initiate(ctx context.Context, st authStep, flow api.AuthFlowTy
 		}
 		if notFound {
 			if st.client.hidesUsers() {
+				// The verifier a known user's password check computes, so
+				// that the answer takes as long.
+				_ = srp.NewVerifier(poolName(st.client.pool.id()), username, password, dummySalt[:])
 				return authOutcome{}, incorrectPassword()
 			}
 			return authOutcome{}, err

@@ -56,7 +56,7 @@ func (s *Service) secondFactor(ctx context.Context, st authStep, u store.User, a
 		if deref(st.client.pool.MfaConfiguration) == api.UserPoolMfaTypeOn {
 			return authOutcome{}, api.NewMFAMethodNotFoundException("No MFA mechanism registered in the account.")
 		}
-		return s.afterSecondFactor(ctx, st, u, authTime, base.DeviceKey, "")
+		return s.afterSecondFactor(ctx, st, u, authTime, dev, "")
 	case d.MFA.Preferred != "" && slices.Contains(factors, d.MFA.Preferred):
 		return s.factorChallenge(ctx, st, u, d.MFA.Preferred, base)
 	case len(factors) == 1:
@@ -165,7 +165,7 @@ func (s *Service) answerFactor(ctx context.Context, st authStep, factor, session
 	if !ok {
 		d.Attempts++
 		if d.Attempts < maxMFAAttempts {
-			if err := s.reopen(ctx, st.client, sess, session, d); err != nil {
+			if err := s.reopen(ctx, sess, session, d); err != nil {
 				return authOutcome{}, err
 			}
 		}
@@ -175,7 +175,7 @@ func (s *Service) answerFactor(ctx context.Context, st authStep, factor, session
 }
 
 // reopen stores a session again under the same key (another try).
-func (s *Service) reopen(ctx context.Context, c appClient, sess store.AuthSession, key string, d sessionData) error {
+func (s *Service) reopen(ctx context.Context, sess store.AuthSession, key string, d sessionData) error {
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return err
@@ -192,27 +192,26 @@ func (s *Service) finishMFA(ctx context.Context, st authStep, u store.User, d se
 	if d.AuthTime != nil {
 		authTime = *d.AuthTime
 	}
-	return s.afterSecondFactor(ctx, st, u, authTime, d.DeviceKey, session)
+	dev, err := s.knownDevice(ctx, st.client.pool, u, d.DeviceKey)
+	if err != nil {
+		return authOutcome{}, err
+	}
+	return s.afterSecondFactor(ctx, st, u, authTime, dev, session)
 }
 
 // afterSecondFactor ends a sign-in whose factors are proven: a known device
 // still proves itself with DEVICE_SRP_AUTH (as Cognito asks after MFA),
 // otherwise tokens. The device challenge continues the session the client
 // holds (session; "" for a new one): clients answer it with the session of
-// the MFA step.
-func (s *Service) afterSecondFactor(ctx context.Context, st authStep, u store.User, authTime time.Time, deviceKey, session string) (authOutcome, error) {
-	if deviceKey != "" {
-		dev, err := s.knownDevice(ctx, st.client.pool, u, deviceKey)
-		if err != nil {
-			return authOutcome{}, err
+// the MFA step. dev is the known device the sign-in comes from (nil for
+// none), as knownDevice returned it.
+func (s *Service) afterSecondFactor(ctx context.Context, st authStep, u store.User, authTime time.Time, dev *store.Device, session string) (authOutcome, error) {
+	if dev != nil {
+		if session == "" {
+			session = newSession()
 		}
-		if dev != nil {
-			if session == "" {
-				session = newSession()
-			}
-			data := sessionData{Username: u.Username, AuthTime: &authTime, Admin: st.admin, DeviceKey: dev.Key}
-			return s.challengeAs(ctx, st, u, string(api.ChallengeNameTypeDeviceSrpAuth), session, data, map[string]string{})
-		}
+		data := sessionData{Username: u.Username, AuthTime: &authTime, Admin: st.admin, DeviceKey: dev.Key}
+		return s.challengeAs(ctx, st, u, string(api.ChallengeNameTypeDeviceSrpAuth), session, data, map[string]string{})
 	}
 	return s.signedIn(ctx, st.client, u, authTime, "")
 }
@@ -272,7 +271,7 @@ func (s *Service) takeSetupSession(ctx context.Context, session string) (*mfaSet
 // restoreSetupSession puts the MFA_SETUP state back under the session
 // string the caller holds, so that it can try again.
 func (s *Service) restoreSetupSession(ctx context.Context, m *mfaSetup) error {
-	return s.reopen(ctx, m.client, m.sess, m.key, m.data)
+	return s.reopen(ctx, m.sess, m.key, m.data)
 }
 
 // reopenSetupSession stores the MFA_SETUP state under a new session string.

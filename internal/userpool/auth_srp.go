@@ -2,8 +2,9 @@ package userpool
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
-	"encoding/hex"
+	"crypto/sha256"
 	"math/big"
 	"time"
 
@@ -27,8 +28,8 @@ func (s *Service) srpChallenge(ctx context.Context, st authStep, u store.User) (
 	if d.Password == nil {
 		return authOutcome{}, incorrectPassword()
 	}
-	verifier, ok := new(big.Int).SetString(d.Password.Verifier, 16)
-	if !ok {
+	verifier, err := srp.DecodeHex(d.Password.Verifier)
+	if err != nil {
 		return authOutcome{}, incorrectPassword()
 	}
 	return s.openSRP(ctx, st, u.Key, u.Username, d.Password.Salt, verifier, false)
@@ -36,14 +37,39 @@ func (s *Service) srpChallenge(ctx context.Context, st authStep, u store.User) (
 
 // fakeSRPChallenge answers USER_SRP_AUTH for an unknown user when the
 // client prevents user-existence errors: the challenge looks real, every
-// answer fails.
+// answer fails. Its salt is the same on every call for a username, as a
+// real user's is, and its cost is a real challenge's: the verifier, which
+// never leaves the server, is random rather than computed.
 func (s *Service) fakeSRPChallenge(ctx context.Context, st authStep, username string) (authOutcome, error) {
-	salt, err := srp.GenerateSalt(rand.Reader)
+	salt, err := s.fakeSalt(ctx, st.client.pool, username)
 	if err != nil {
 		return authOutcome{}, err
 	}
-	v := srp.NewVerifier(poolName(st.client.pool.id()), username, newOpaque(16), salt)
-	return s.openSRP(ctx, st, "", username, hex.EncodeToString(salt), v, true)
+	v, err := rand.Int(rand.Reader, new(big.Int).Sub(srp.Prime(), big.NewInt(2)))
+	if err != nil {
+		return authOutcome{}, err
+	}
+	v.Add(v, big.NewInt(2)) // in [2, N), as NewServerSession requires
+	return s.openSRP(ctx, st, "", username, srp.EncodeSalt(salt), v, true)
+}
+
+// fakeSalt returns the salt shown for an unknown username: HMAC-SHA256
+// over the pool ID and the username as the pool compares it, cut to the
+// salt size. The HMAC key is derived from the private key of the pool's
+// oldest signing key, a secret kept in the store: every node, and the
+// server after a restart, give a username the same salt, which nobody
+// without the key can tell from a random one.
+func (s *Service) fakeSalt(ctx context.Context, p poolView, username string) ([]byte, error) {
+	keys, err := s.signingKeys(ctx, p.id())
+	if err != nil {
+		return nil, err
+	}
+	seed := sha256.Sum256(append([]byte("gognito fake SRP salt\x00"), keys[len(keys)-1].key.D.Bytes()...))
+	mac := hmac.New(sha256.New, seed[:])
+	mac.Write([]byte(p.id()))
+	mac.Write([]byte{0})
+	mac.Write([]byte(p.usernameKey(username)))
+	return mac.Sum(nil)[:srp.SaltSize], nil
 }
 
 func (s *Service) openSRP(ctx context.Context, st authStep, userKey, username, saltHex string, verifier *big.Int, fake bool) (authOutcome, error) {
@@ -86,19 +112,27 @@ func (s *Service) passwordVerifier(ctx context.Context, st authStep) (authOutcom
 	if err != nil {
 		return authOutcome{}, err
 	}
-	if d.Fake {
-		return authOutcome{}, incorrectPassword()
-	}
 	if d.Admin != st.admin {
 		return authOutcome{}, api.NewNotAuthorizedException("Invalid session for the user.")
 	}
-	u, err := s.store.GetUser(ctx, p.id(), sess.UserKey)
-	if err != nil {
-		return authOutcome{}, storeErr(err, userNotFound)
-	}
-	if given := st.params["USERNAME"]; given != u.Username && p.usernameKey(given) != u.Key {
-		if other, err := s.findUser(ctx, p, given); err != nil || other.Key != u.Key {
+	// A fake session (unknown user) goes through the same checks and SRP
+	// math as a real one, so that neither its answers nor its time tell it
+	// apart; it fails where a wrong password would.
+	var u store.User
+	given := st.params["USERNAME"]
+	if d.Fake {
+		if given != d.Username && p.usernameKey(given) != p.usernameKey(d.Username) {
 			return authOutcome{}, api.NewNotAuthorizedException("Invalid session for the user.")
+		}
+	} else {
+		u, err = s.store.GetUser(ctx, p.id(), sess.UserKey)
+		if err != nil {
+			return authOutcome{}, storeErr(err, userNotFound)
+		}
+		if given != u.Username && p.usernameKey(given) != u.Key {
+			if other, err := s.findUser(ctx, p, given); err != nil || other.Key != u.Key {
+				return authOutcome{}, api.NewNotAuthorizedException("Invalid session for the user.")
+			}
 		}
 	}
 	ts, err := srp.ParseTimestamp(st.params["TIMESTAMP"])
@@ -107,6 +141,10 @@ func (s *Service) passwordVerifier(ctx context.Context, st authStep) (authOutcom
 	}
 	if skew := s.clock().Sub(ts); skew > maxClaimSkew || skew < -maxClaimSkew {
 		return authOutcome{}, api.NewNotAuthorizedException("Invalid TIMESTAMP.")
+	}
+	if d.Fake {
+		_ = verifySRPClaim(d, poolName(p.id()), d.Username, st.params)
+		return authOutcome{}, incorrectPassword()
 	}
 	err = s.checkPasswordAttempt(ctx, p, u, func(*userData) bool {
 		return verifySRPClaim(d, poolName(p.id()), d.Username, st.params)

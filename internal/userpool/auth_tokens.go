@@ -248,18 +248,14 @@ func (s *Service) refreshFlow(ctx context.Context, st authStep) (authOutcome, er
 			}
 		}
 	}
-	_ = u
-	return s.refreshWith(ctx, st.client, rt, st.params)
+	return s.refreshWith(ctx, st.client, rt, u, st.params["DEVICE_KEY"])
 }
 
-// refreshWith issues the tokens of a checked refresh token.
-func (s *Service) refreshWith(ctx context.Context, c appClient, rt store.RefreshToken, params map[string]string) (authOutcome, error) {
-	if dk := params["DEVICE_KEY"]; dk != "" && rt.DeviceKey != "" && dk != rt.DeviceKey {
+// refreshWith issues the tokens of a refresh token useRefreshToken checked
+// (u is the user it loaded); deviceKey is the DEVICE_KEY the caller gave.
+func (s *Service) refreshWith(ctx context.Context, c appClient, rt store.RefreshToken, u store.User, deviceKey string) (authOutcome, error) {
+	if deviceKey != "" && rt.DeviceKey != "" && deviceKey != rt.DeviceKey {
 		return authOutcome{}, api.NewNotAuthorizedException("Invalid Refresh Token.")
-	}
-	u, err := s.store.GetUser(ctx, c.pool.id(), rt.UserKey)
-	if err != nil {
-		return authOutcome{}, storeErr(err, func() error { return api.NewNotAuthorizedException("Invalid Refresh Token.") })
 	}
 	res, err := s.issueTokens(ctx, c, u, rt.AuthTime, rt.Family, rt.DeviceKey)
 	if err != nil {
@@ -306,7 +302,11 @@ func (s *Service) useRefreshToken(ctx context.Context, c appClient, value string
 	if err != nil {
 		return rt, u, err
 	}
-	if d.SignedOutAt != nil && !rt.CreatedAt.After(*d.SignedOutAt) {
+	// A global sign-out revokes the user's refresh tokens (RevokedAt above);
+	// this also refuses one created before it that escaped the revocation (a
+	// rotation racing the sign-out). One created at the sign-out's own
+	// instant comes from a sign-in after it: those before were revoked.
+	if d.SignedOutAt != nil && rt.CreatedAt.Before(*d.SignedOutAt) {
 		return rt, u, api.NewNotAuthorizedException("Refresh Token has been revoked")
 	}
 	return rt, u, nil

@@ -210,12 +210,8 @@ func encodeClient(c *api.UserPoolClientType) ([]byte, error) {
 
 // getPool loads and decodes a pool, answering Cognito's not-found error.
 func (s *Service) getPool(ctx context.Context, id string) (*api.UserPoolType, error) {
-	rec, err := s.store.GetUserPool(ctx, id)
-	if err != nil {
-		return nil, storeErr(err, func() error { return poolNotFound(id) })
-	}
-	p, _, err := s.cachedPool(rec)
-	return p, err
+	p, err := s.loadPool(ctx, id)
+	return p.UserPoolType, err
 }
 
 // CreateUserPoolClient creates an app client, with a secret when asked.
@@ -334,15 +330,11 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *api.ListUserPoolC
 	if _, err := s.getPool(ctx, *in.UserPoolId); err != nil {
 		return nil, err
 	}
-	cursor, err := pageCursor(in.NextToken)
+	page, err := pageRequest(in.NextToken, in.MaxResults) // MaxResults is validated to 1-60
 	if err != nil {
 		return nil, err
 	}
-	limit := 60
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
-	recs, next, err := s.store.ListClients(ctx, *in.UserPoolId, store.PageRequest{After: cursor, Limit: limit})
+	recs, next, err := s.store.ListClients(ctx, *in.UserPoolId, page)
 	if err != nil {
 		return nil, err
 	}

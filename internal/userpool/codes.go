@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	api "github.com/gognito/gognito/internal/api/cognitoidp"
+	"github.com/gognito/gognito/internal/store"
 )
 
 // Purposes of one-time codes.
@@ -111,7 +113,27 @@ func (s *Service) checkCode(d *userData, purpose, value string) codeCheck {
 	return codeOK
 }
 
-// codeError maps a failed check to Cognito's errors.
+// redeemCode checks value against the user's code for purpose and, when it
+// matches, runs apply in the same update (issued is the code as it was
+// before the check consumed it). A failed check is stored all the same, so
+// the attempt counts, and becomes Cognito's error.
+func (s *Service) redeemCode(ctx context.Context, p poolView, u store.User, purpose, value string, apply func(rec *store.User, d *userData, issued code) error) error {
+	var result codeCheck
+	_, err := s.updateUser(ctx, p, u, func(rec *store.User, d *userData) error {
+		issued := d.Codes[purpose]
+		result = s.checkCode(d, purpose, value)
+		if result != codeOK {
+			return nil // keep the counted attempt
+		}
+		return apply(rec, d, issued)
+	})
+	if err != nil {
+		return err
+	}
+	return codeError(result)
+}
+
+// codeError maps a failed check to Cognito's errors (nil for codeOK).
 func codeError(c codeCheck) error {
 	switch c {
 	case codeMismatch:

@@ -101,15 +101,11 @@ func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersRequest) (*api
 		}
 		only = func(name string) bool { return want[name] }
 	}
-	cursor, err := pageCursor(in.PaginationToken)
+	page, err := pageRequest(in.PaginationToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
-	limit := 60
-	if in.Limit != nil && *in.Limit > 0 {
-		limit = int(*in.Limit)
-	}
-	users, next, err := s.store.ListUsers(ctx, p.id(), filter, store.PageRequest{After: cursor, Limit: limit})
+	users, next, err := s.store.ListUsers(ctx, p.id(), filter, page)
 	if errors.Is(err, store.ErrInvalidCursor) {
 		return nil, invalidParameter("Invalid pagination token.")
 	}

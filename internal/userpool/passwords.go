@@ -38,7 +38,7 @@ func newCredential(poolID, username, password string, now time.Time) credential 
 		panic("crypto/rand failed: " + err.Error())
 	}
 	v := srp.NewVerifier(poolName(poolID), username, password, salt)
-	return credential{Salt: hex.EncodeToString(salt), Verifier: v.Text(16), SetAt: now}
+	return credential{Salt: srp.EncodeSalt(salt), Verifier: srp.EncodeHex(v), SetAt: now}
 }
 
 // matches reports whether password is the one the credential was made from.
@@ -50,8 +50,8 @@ func (c *credential) matches(poolID, username, password string) bool {
 	if err != nil {
 		return false
 	}
-	stored, ok := new(big.Int).SetString(c.Verifier, 16)
-	if !ok {
+	stored, err := srp.DecodeHex(c.Verifier)
+	if err != nil {
 		return false
 	}
 	computed := srp.NewVerifier(poolName(poolID), username, password, salt)

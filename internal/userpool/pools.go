@@ -135,11 +135,11 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.DeleteUserPoolRequ
 
 // ListUserPools lists pools, MaxResults at a time.
 func (s *Service) ListUserPools(ctx context.Context, in *api.ListUserPoolsRequest) (*api.ListUserPoolsResponse, error) {
-	cursor, err := pageCursor(in.NextToken)
+	page, err := pageRequest(in.NextToken, in.MaxResults) // MaxResults is required, 1-60
 	if err != nil {
 		return nil, err
 	}
-	recs, next, err := s.store.ListUserPools(ctx, store.PageRequest{After: cursor, Limit: int(*in.MaxResults)})
+	recs, next, err := s.store.ListUserPools(ctx, page)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -233,10 +234,5 @@ func optInt(s *string) (*int64, error) {
 // schemaHas reports whether the pool schema defines the attribute, by its
 // full name (standard, custom:x or dev:custom:x).
 func schemaHas(schema []api.SchemaAttributeType, name string) bool {
-	for _, a := range schema {
-		if deref(a.Name) == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(schema, func(a api.SchemaAttributeType) bool { return deref(a.Name) == name })
 }

@@ -107,30 +107,20 @@ func (s *Service) confirmSignUp(ctx context.Context, c appClient, in *api.Confir
 	if u.Status != statusUnconfirmed {
 		return nil, api.NewNotAuthorizedException("User cannot be confirmed. Current status is " + u.Status)
 	}
-	var result codeCheck
-	verify := func(rec *store.User, d *userData) error {
-		attrName := d.Codes[purposeSignUp].Attr
-		result = s.checkCode(d, purposeSignUp, *in.ConfirmationCode)
-		if result != codeOK {
-			return nil // keep the counted attempt
-		}
-		rec.Status = statusConfirmed
-		if attrName != "" {
-			setAttr(rec, attrName+"_verified", "true")
-		}
-		return nil
-	}
 	if deref(in.ForceAliasCreation) {
 		if err := s.freeAliasFor(ctx, p, u, purposeSignUp); err != nil {
 			return nil, err
 		}
 	}
-	_, err = s.updateUser(ctx, p, u, verify)
+	err = s.redeemCode(ctx, p, u, purposeSignUp, *in.ConfirmationCode, func(rec *store.User, _ *userData, issued code) error {
+		rec.Status = statusConfirmed
+		if issued.Attr != "" {
+			setAttr(rec, issued.Attr+"_verified", "true")
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if result != codeOK {
-		return nil, codeError(result)
 	}
 	return &api.ConfirmSignUpResponse{}, nil
 }
@@ -230,12 +220,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 	if err := checkPasswordWith(p, *in.Password, policyDoesNotConform); err != nil {
 		return nil, err
 	}
-	var result codeCheck
-	_, err = s.updateUser(ctx, p, u, func(rec *store.User, d *userData) error {
-		result = s.checkCode(d, purposeForgot, *in.ConfirmationCode)
-		if result != codeOK {
-			return nil
-		}
+	err = s.redeemCode(ctx, p, u, purposeForgot, *in.ConfirmationCode, func(rec *store.User, d *userData, _ code) error {
 		cred := newCredential(p.id(), rec.Username, *in.Password, s.clock())
 		d.Password = &cred
 		if rec.Status == statusResetRequired || rec.Status == statusForceChangePassword {
@@ -245,9 +230,6 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 	})
 	if err != nil {
 		return nil, err
-	}
-	if result != codeOK {
-		return nil, codeError(result)
 	}
 	return &api.ConfirmForgotPasswordResponse{}, nil
 }

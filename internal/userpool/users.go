@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,21 +153,12 @@ func (p poolView) aliasesOf(attrs []store.Attribute) []string {
 		}
 		if name == "preferred_username" || get(name+"_verified") == "true" {
 			key := p.aliasKey(name, v)
-			if !contains(out, key) {
+			if !slices.Contains(out, key) {
 				out = append(out, key)
 			}
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // loadPool returns the pool for a user operation.
@@ -196,7 +188,7 @@ func (s *Service) findUser(ctx context.Context, p poolView, given string) (store
 		return store.User{}, err
 	}
 	for _, attr := range []string{"email", "phone_number", "preferred_username"} {
-		if !p.isAlias(attr) && !containsAttr(p.UsernameAttributes, attr) {
+		if !p.isAlias(attr) && !slices.Contains(p.UsernameAttributes, api.UsernameAttributeType(attr)) {
 			continue
 		}
 		u, err = s.store.GetUserByAlias(ctx, p.id(), p.aliasKey(attr, given))
@@ -217,15 +209,6 @@ func (s *Service) findUser(ctx context.Context, p poolView, given string) (store
 		}
 	}
 	return store.User{}, userNotFound()
-}
-
-func containsAttr(list []api.UsernameAttributeType, attr string) bool {
-	for _, a := range list {
-		if string(a) == attr {
-			return true
-		}
-	}
-	return false
 }
 
 // updateUser applies fn to the user atomically, recomputing aliases and
@@ -258,7 +241,7 @@ func (s *Service) userWriteErr(p poolView, err error) error {
 		case store.ConflictAlias:
 			attr, _, _ := strings.Cut(c.Key, ":")
 			msg := "An account with the given " + attr + " already exists."
-			if containsAttr(p.UsernameAttributes, attr) {
+			if slices.Contains(p.UsernameAttributes, api.UsernameAttributeType(attr)) {
 				return api.NewUsernameExistsException(msg)
 			}
 			return api.NewAliasExistsException(msg)

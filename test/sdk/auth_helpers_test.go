@@ -25,6 +25,8 @@ import (
 type authEnv struct {
 	*env
 	pool, client string
+	// now, when set, is the server's clock; srpAuth stamps its claim with it.
+	now func() time.Time
 }
 
 const testPassword = "Corr3ct-Horse!"
@@ -87,7 +89,11 @@ func (a *authEnv) srpAuth(t *testing.T, username, password string, extra map[str
 			t.Fatalf("PASSWORD_VERIFIER lacks %s: %v", k, cp)
 		}
 	}
-	ts := srp.FormatTimestamp(time.Now())
+	now := time.Now
+	if a.now != nil {
+		now = a.now
+	}
+	ts := srp.FormatTimestamp(now())
 	sig, err := client.PasswordClaim(srp.PoolName(a.pool), cp["USER_ID_FOR_SRP"], password,
 		srp.Challenge{SRPB: cp["SRP_B"], Salt: cp["SALT"], SecretBlock: cp["SECRET_BLOCK"]}, ts)
 	ok(t, err)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestSRPSignIn(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), nil)
 	out, err := a.srpAuth(t, "sam", testPassword, nil)
 	ok(t, err)
@@ -30,11 +31,12 @@ func TestSRPSignIn(t *testing.T) {
 	apiErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	// Signing in by the verified email alias is not allowed without alias
 	// attributes: the username is required.
-	_, err = a.srpAuth(t, "nobody", testPassword, nil)
+	_, err = a.srpAuth(t, "sam@example.com", testPassword, nil)
 	apiErr(t, err, "UserNotFoundException", "User does not exist.")
 }
 
 func TestTokenClaims(t *testing.T) {
+	t.Parallel()
 	for _, cognitoIssuer := range []bool{false, true} {
 		var opts []gognitotest.Option
 		if cognitoIssuer {
@@ -75,6 +77,7 @@ func TestTokenClaims(t *testing.T) {
 }
 
 func TestPasswordFlowsAndUserStates(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), nil)
 	_, err := a.passwordAuth("sam", "Wrong-Passw0rd!")
 	apiErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
@@ -117,6 +120,7 @@ func TestPasswordFlowsAndUserStates(t *testing.T) {
 }
 
 func TestLockoutAfterRepeatedFailures(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	a := newAuthEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), nil)
 	var last error
@@ -132,6 +136,7 @@ func TestLockoutAfterRepeatedFailures(t *testing.T) {
 }
 
 func TestPreventUserExistenceErrorsOnSignIn(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), &idp.CreateUserPoolClientInput{PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
 	_, err := a.passwordAuth("nobody", testPassword)
 	apiErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
@@ -140,6 +145,7 @@ func TestPreventUserExistenceErrorsOnSignIn(t *testing.T) {
 }
 
 func TestNewPasswordRequired(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), nil)
 	_, err := a.idp.AdminCreateUser(a.ctx, &idp.AdminCreateUserInput{UserPoolId: &a.pool, Username: aws.String("vera"), TemporaryPassword: aws.String("Temp-Passw0rd!"),
 		MessageAction: types.MessageActionTypeSuppress})
@@ -173,7 +179,54 @@ func TestNewPasswordRequired(t *testing.T) {
 	ok(t, err)
 }
 
+// A FORCE_CHANGE_PASSWORD user signing in through the admin flows gets
+// NEW_PASSWORD_REQUIRED, answered with AdminRespondToAuthChallenge.
+func TestAdminNewPasswordRequired(t *testing.T) {
+	t.Parallel()
+	a := newAuthEnv(t, newEnv(t), nil)
+	for i, flow := range []types.AuthFlowType{types.AuthFlowTypeAdminNoSrpAuth, types.AuthFlowTypeAdminUserPasswordAuth} {
+		user := []string{"nora", "otto"}[i]
+		_, err := a.idp.AdminCreateUser(a.ctx, &idp.AdminCreateUserInput{UserPoolId: &a.pool, Username: &user, TemporaryPassword: aws.String("Temp-Passw0rd!"),
+			MessageAction: types.MessageActionTypeSuppress})
+		ok(t, err)
+		out, err := a.idp.AdminInitiateAuth(a.ctx, &idp.AdminInitiateAuthInput{UserPoolId: &a.pool, ClientId: &a.client, AuthFlow: flow,
+			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": "Temp-Passw0rd!"}})
+		ok(t, err)
+		if out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired || out.Session == nil || out.AuthenticationResult != nil ||
+			out.ChallengeParameters["USER_ID_FOR_SRP"] != user {
+			t.Fatalf("%s: challenge %+v", flow, out)
+		}
+		done, err := a.idp.AdminRespondToAuthChallenge(a.ctx, &idp.AdminRespondToAuthChallengeInput{UserPoolId: &a.pool, ClientId: &a.client,
+			ChallengeName: types.ChallengeNameTypeNewPasswordRequired, Session: out.Session,
+			ChallengeResponses: map[string]string{"USERNAME": user, "NEW_PASSWORD": "Brand-N3w-Pass!"}})
+		ok(t, err)
+		r := done.AuthenticationResult
+		if r == nil || r.AccessToken == nil || r.IdToken == nil || r.RefreshToken == nil || done.ChallengeName != "" {
+			t.Fatalf("%s: no tokens after the new password: %+v", flow, done)
+		}
+		if c := claims(t, *r.AccessToken); c["username"] != user || c["client_id"] != a.client {
+			t.Fatalf("%s: access token claims %v", flow, c)
+		}
+		verifyWithJWKS(t, a.srv.URL, a.pool, *r.AccessToken)
+		g, err := a.idp.AdminGetUser(a.ctx, &idp.AdminGetUserInput{UserPoolId: &a.pool, Username: &user})
+		ok(t, err)
+		if g.UserStatus != types.UserStatusTypeConfirmed {
+			t.Fatalf("%s: status %s after NEW_PASSWORD_REQUIRED", flow, g.UserStatus)
+		}
+		again, err := a.idp.AdminInitiateAuth(a.ctx, &idp.AdminInitiateAuthInput{UserPoolId: &a.pool, ClientId: &a.client, AuthFlow: flow,
+			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": "Brand-N3w-Pass!"}})
+		ok(t, err)
+		if again.AuthenticationResult == nil {
+			t.Fatalf("%s: the new password gave no tokens: %+v", flow, again)
+		}
+		_, err = a.idp.AdminInitiateAuth(a.ctx, &idp.AdminInitiateAuthInput{UserPoolId: &a.pool, ClientId: &a.client, AuthFlow: flow,
+			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": "Temp-Passw0rd!"}})
+		apiErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	}
+}
+
 func TestSecretHashOnSignIn(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), &idp.CreateUserPoolClientInput{GenerateSecret: true})
 	d, err := a.idp.DescribeUserPoolClient(a.ctx, &idp.DescribeUserPoolClientInput{UserPoolId: &a.pool, ClientId: &a.client})
 	ok(t, err)
@@ -195,7 +248,9 @@ func TestSecretHashOnSignIn(t *testing.T) {
 }
 
 func TestRefreshRevokeAndSignOut(t *testing.T) {
-	a := newAuthEnv(t, newEnv(t), nil)
+	t.Parallel()
+	clock := &fakeClock{now: time.Now()}
+	a := newAuthEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), nil)
 	signIn := func() *types.AuthenticationResultType {
 		out, err := a.passwordAuth("sam", testPassword)
 		ok(t, err)
@@ -235,14 +290,17 @@ func TestRefreshRevokeAndSignOut(t *testing.T) {
 	_, err = refresh(*second.RefreshToken)
 	apiErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 
-	// AdminUserGlobalSignOut and AdminDisableUser do the same.
-	time.Sleep(1100 * time.Millisecond) // tokens carry whole seconds
+	// AdminUserGlobalSignOut and AdminDisableUser do the same. Tokens carry
+	// whole seconds: each sign-in happens a second after the last sign-out.
+	clock.Advance(time.Second)
 	third := signIn()
+	ok(t, getUser(*third.AccessToken))
 	_, err = a.idp.AdminUserGlobalSignOut(a.ctx, &idp.AdminUserGlobalSignOutInput{UserPoolId: &a.pool, Username: aws.String("sam")})
 	ok(t, err)
 	apiErr(t, getUser(*third.AccessToken), "NotAuthorizedException", "Access Token has been revoked")
-	time.Sleep(1100 * time.Millisecond)
+	clock.Advance(time.Second)
 	fourth := signIn()
+	ok(t, getUser(*fourth.AccessToken))
 	_, err = a.idp.AdminDisableUser(a.ctx, &idp.AdminDisableUserInput{UserPoolId: &a.pool, Username: aws.String("sam")})
 	ok(t, err)
 	apiErr(t, getUser(*fourth.AccessToken), "NotAuthorizedException", "Access Token has been revoked")
@@ -251,8 +309,9 @@ func TestRefreshRevokeAndSignOut(t *testing.T) {
 	// revoked; one that was never revoked finds no user.
 	_, err = a.idp.AdminEnableUser(a.ctx, &idp.AdminEnableUserInput{UserPoolId: &a.pool, Username: aws.String("sam")})
 	ok(t, err)
-	time.Sleep(1100 * time.Millisecond)
+	clock.Advance(time.Second)
 	fifth := signIn()
+	ok(t, getUser(*fifth.AccessToken))
 	_, err = a.idp.AdminDeleteUser(a.ctx, &idp.AdminDeleteUserInput{UserPoolId: &a.pool, Username: aws.String("sam")})
 	ok(t, err)
 	apiErr(t, getUser(*r.AuthenticationResult.AccessToken), "NotAuthorizedException", "Access Token has been revoked")
@@ -265,6 +324,7 @@ func TestRefreshRevokeAndSignOut(t *testing.T) {
 }
 
 func TestAccessTokenExpiry(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	a := newAuthEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), nil)
 	out, err := a.passwordAuth("sam", testPassword)
@@ -284,7 +344,9 @@ func TestAccessTokenExpiry(t *testing.T) {
 }
 
 func TestRefreshTokenRotation(t *testing.T) {
-	a := newAuthEnv(t, newEnv(t), &idp.CreateUserPoolClientInput{RefreshTokenRotation: &types.RefreshTokenRotationType{
+	t.Parallel()
+	clock := &fakeClock{now: time.Now()}
+	a := newAuthEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), &idp.CreateUserPoolClientInput{RefreshTokenRotation: &types.RefreshTokenRotationType{
 		Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(0)}})
 	out, err := a.passwordAuth("sam", testPassword)
 	ok(t, err)
@@ -294,14 +356,51 @@ func TestRefreshTokenRotation(t *testing.T) {
 	if next == nil || *next == *out.AuthenticationResult.RefreshToken {
 		t.Fatalf("rotation gave no new refresh token: %+v", rotated.AuthenticationResult)
 	}
-	time.Sleep(10 * time.Millisecond)
+	clock.Advance(time.Second)
 	_, err = a.idp.GetTokensFromRefreshToken(a.ctx, &idp.GetTokensFromRefreshTokenInput{ClientId: &a.client, RefreshToken: out.AuthenticationResult.RefreshToken})
 	apiErr(t, err, "NotAuthorizedException", "Invalid Refresh Token.")
 	_, err = a.idp.GetTokensFromRefreshToken(a.ctx, &idp.GetTokensFromRefreshTokenInput{ClientId: &a.client, RefreshToken: next})
 	ok(t, err)
 }
 
+// With a grace period the replaced refresh token keeps working for that
+// long after its first rotation, and is refused after it.
+func TestRefreshTokenRotationGracePeriod(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{now: time.Now()}
+	a := newAuthEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), &idp.CreateUserPoolClientInput{RefreshTokenRotation: &types.RefreshTokenRotationType{
+		Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(10)}})
+	out, err := a.passwordAuth("sam", testPassword)
+	ok(t, err)
+	old := out.AuthenticationResult.RefreshToken
+	rotate := func(token *string) (*idp.GetTokensFromRefreshTokenOutput, error) {
+		return a.idp.GetTokensFromRefreshToken(a.ctx, &idp.GetTokensFromRefreshTokenInput{ClientId: &a.client, RefreshToken: token})
+	}
+	rotated, err := rotate(old)
+	ok(t, err)
+	next := rotated.AuthenticationResult.RefreshToken
+	if next == nil || *next == *old {
+		t.Fatalf("rotation gave no new refresh token: %+v", rotated.AuthenticationResult)
+	}
+	// Inside the grace period (counted from the first rotation) the old
+	// token still answers, with tokens and another new refresh token.
+	clock.Advance(5 * time.Second)
+	retry, err := rotate(old)
+	ok(t, err)
+	if r := retry.AuthenticationResult; r.AccessToken == nil || r.RefreshToken == nil || *r.RefreshToken == *old {
+		t.Fatalf("retry inside the grace period: %+v", r)
+	}
+	_, err = a.idp.GetUser(a.ctx, &idp.GetUserInput{AccessToken: retry.AuthenticationResult.AccessToken})
+	ok(t, err)
+	clock.Advance(6 * time.Second)
+	_, err = rotate(old)
+	apiErr(t, err, "NotAuthorizedException", "Invalid Refresh Token.")
+	_, err = rotate(next)
+	ok(t, err)
+}
+
 func TestAccessTokenOperations(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), nil)
 	out, err := a.passwordAuth("sam", testPassword)
 	ok(t, err)
@@ -347,6 +446,7 @@ func TestAccessTokenOperations(t *testing.T) {
 }
 
 func TestChangePasswordAttemptLimit(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), nil)
 	out, err := a.passwordAuth("sam", testPassword)
 	ok(t, err)
@@ -361,6 +461,7 @@ func TestChangePasswordAttemptLimit(t *testing.T) {
 }
 
 func TestSignInWithEmailUsernameAndAlias(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, mode := range []string{"username-attributes", "alias-attributes"} {
 		in := &idp.CreateUserPoolInput{}
@@ -388,13 +489,15 @@ func TestSignInWithEmailUsernameAndAlias(t *testing.T) {
 		if got := claims(t, *out.AuthenticationResult.AccessToken)["username"]; got != aws.ToString(created.User.Username) {
 			t.Fatalf("%s: token username %v, want the internal username %s", mode, got, aws.ToString(created.User.Username))
 		}
-		if _, err := a.passwordAuth("WES@example.com", testPassword); mode == "username-attributes" && err == nil {
-			t.Fatalf("%s: a case-sensitive pool accepted a differently cased email", mode)
-		}
+		// The pool is case-sensitive: in both modes a differently cased
+		// email names no one.
+		_, err = a.passwordAuth("WES@example.com", testPassword)
+		apiErr(t, err, "UserNotFoundException", "User does not exist.")
 	}
 }
 
 func TestDeleteUserAttributesOfEveryType(t *testing.T) {
+	t.Parallel()
 	a := newAuthEnv(t, newEnv(t), nil)
 	out, err := a.passwordAuth("sam", testPassword)
 	ok(t, err)
@@ -409,6 +512,7 @@ func TestDeleteUserAttributesOfEveryType(t *testing.T) {
 }
 
 func TestDiscoveryUsesPublicURL(t *testing.T) {
+	t.Parallel()
 	srv := gognitotest.Start(t, gognitotest.WithPublicURL("https://auth.example.com"))
 	e := envFor(t, srv, "us-east-1")
 	pool := newPool(t, e, nil)

@@ -24,6 +24,7 @@ func newPool(t *testing.T, e *env, in *idp.CreateUserPoolInput) string {
 }
 
 func TestUserPoolClientDefaultsAndSecret(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	out, err := e.idp.CreateUserPoolClient(e.ctx, &idp.CreateUserPoolClientInput{UserPoolId: &pool, ClientName: aws.String("web")})
@@ -66,6 +67,7 @@ func TestUserPoolClientDefaultsAndSecret(t *testing.T) {
 }
 
 func TestUpdateAndDeleteUserPoolClient(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	out, err := e.idp.CreateUserPoolClient(e.ctx, &idp.CreateUserPoolClientInput{
@@ -98,6 +100,7 @@ func TestUpdateAndDeleteUserPoolClient(t *testing.T) {
 }
 
 func TestUserPoolClientValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	oauth := func(in idp.CreateUserPoolClientInput) idp.CreateUserPoolClientInput {
@@ -158,6 +161,7 @@ func TestUserPoolClientValidation(t *testing.T) {
 }
 
 func TestListUserPoolClientsPagination(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	other := newPool(t, e, nil)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestGroups(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	for _, u := range []string{"nina", "omar"} {
@@ -83,6 +84,7 @@ func TestGroups(t *testing.T) {
 }
 
 func TestCustomAttributesAndCSVHeader(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	_, err := e.idp.AddCustomAttributes(e.ctx, &idp.AddCustomAttributesInput{UserPoolId: &pool, CustomAttributes: []types.SchemaAttributeType{

@@ -1,16 +1,14 @@
 package sdk
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	idp "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -40,8 +38,8 @@ func envFor(t *testing.T, srv *gognitotest.Server, region string) *env {
 	t.Cleanup(cancel)
 	return &env{
 		srv: srv,
-		idp: idp.New(idp.Options{Region: region, Credentials: creds, BaseEndpoint: aws.String(srv.URL), Retryer: aws.NopRetryer{}, HTTPClient: testHTTPClient}),
-		ci:  cognitoidentity.New(cognitoidentity.Options{Region: region, Credentials: creds, BaseEndpoint: aws.String(srv.URL), Retryer: aws.NopRetryer{}, HTTPClient: testHTTPClient}),
+		idp: idp.New(idp.Options{Region: region, Credentials: creds, BaseEndpoint: aws.String(srv.URL), Retryer: aws.NopRetryer{}, HTTPClient: gognitotest.HTTPClient()}),
+		ci:  cognitoidentity.New(cognitoidentity.Options{Region: region, Credentials: creds, BaseEndpoint: aws.String(srv.URL), Retryer: aws.NopRetryer{}, HTTPClient: gognitotest.HTTPClient()}),
 		ctx: ctx,
 	}
 }
@@ -77,29 +75,15 @@ func ok(t *testing.T, err error) {
 	}
 }
 
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
+// fakeClock is a settable clock for expiry tests.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
 
-// testHTTPClient is the SDK's HTTP client handed a private copy of each
-// (already signed) request body. smithy-go may close the body stream it
-// gives net/http as soon as the response arrives; on fast loopback answers
-// that can beat the transport's write loop, which then closes the
-// connection under the response ("use of closed network connection",
-// aws-sdk-go-v2 issues #1825 and #2737). The server is not involved; the
-// copy keeps the tests from flaking on it.
-var testHTTPClient = bufferedBody{awshttp.NewBuildableClient()}
-
-type bufferedBody struct{ next *awshttp.BuildableClient }
-
-func (c bufferedBody) Do(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		_ = req.Body.Close()
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-		req.ContentLength = int64(len(b))
-	}
-	return c.next.Do(req)
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -64,6 +64,7 @@ func (a *authEnv) enableTOTP(t *testing.T, token *string, now time.Time) string 
 }
 
 func TestUserPoolMfaConfig(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	_, err := e.idp.SetUserPoolMfaConfig(e.ctx, &idp.SetUserPoolMfaConfigInput{UserPoolId: &pool, MfaConfiguration: types.UserPoolMfaTypeOn})
@@ -84,6 +85,7 @@ func TestUserPoolMfaConfig(t *testing.T) {
 }
 
 func TestSoftwareTokenMFA(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	a := mfaEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), types.UserPoolMfaTypeOptional, nil)
 	first, err := a.passwordAuth("sam", testPassword)
@@ -145,6 +147,7 @@ func TestSoftwareTokenMFA(t *testing.T) {
 }
 
 func TestSMSEmailAndSelectMFA(t *testing.T) {
+	t.Parallel()
 	a := mfaEnv(t, newEnv(t), types.UserPoolMfaTypeOn, nil)
 	// MFA required, no factor enabled, a phone number: SMS by default.
 	out, err := a.passwordAuth("sam", testPassword)
@@ -190,6 +193,7 @@ func TestSMSEmailAndSelectMFA(t *testing.T) {
 }
 
 func TestMFASetupDuringSignIn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := newAuthEnv(t, e, nil)
 	_, err := a.idp.SetUserPoolMfaConfig(a.ctx, &idp.SetUserPoolMfaConfigInput{UserPoolId: &a.pool, MfaConfiguration: types.UserPoolMfaTypeOn,
@@ -248,6 +252,7 @@ func (a *authEnv) deviceSignIn(t *testing.T, out *idp.RespondToAuthChallengeOutp
 }
 
 func TestRememberedDevices(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	a := mfaEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), types.UserPoolMfaTypeOptional,
 		&types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false})
@@ -348,9 +353,55 @@ func TestRememberedDevices(t *testing.T) {
 	apiErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 	_, err = a.idp.AdminGetDevice(a.ctx, &idp.AdminGetDeviceInput{UserPoolId: &a.pool, Username: aws.String("sam"), DeviceKey: &dev.DeviceKey})
 	apiErr(t, err, "ResourceNotFoundException", "Device does not exist.")
+
+	// AdminForgetDevice does the same for an administrator. A sign-in
+	// without a device key (MFA first) brings a second device.
+	clock.Advance(31 * time.Second)
+	mfaStep, err = a.srpAuth(t, "sam", testPassword, nil)
+	ok(t, err)
+	if mfaStep.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("sign-in on a new device: %s, want SOFTWARE_TOKEN_MFA", mfaStep.ChallengeName)
+	}
+	code, _ = mfa.Code(secret, clock.Now())
+	second, err := a.idp.RespondToAuthChallenge(a.ctx, &idp.RespondToAuthChallengeInput{ClientId: &a.client, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
+		Session: mfaStep.Session, ChallengeResponses: map[string]string{"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": code}})
+	ok(t, err)
+	meta2 := second.AuthenticationResult.NewDeviceMetadata
+	if meta2 == nil || aws.ToString(meta2.DeviceKey) == dev.DeviceKey {
+		t.Fatalf("NewDeviceMetadata of the second device %+v", meta2)
+	}
+	dev2, err := srp.GenerateDeviceSecret(rand.Reader, *meta2.DeviceGroupKey, *meta2.DeviceKey)
+	ok(t, err)
+	_, err = a.idp.ConfirmDevice(a.ctx, &idp.ConfirmDeviceInput{AccessToken: second.AuthenticationResult.AccessToken, DeviceKey: meta2.DeviceKey,
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &dev2.Config.PasswordVerifier, Salt: &dev2.Config.Salt}})
+	ok(t, err)
+	refresh2 := func() error {
+		_, err := a.idp.InitiateAuth(a.ctx, &idp.InitiateAuthInput{ClientId: &a.client, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+			AuthParameters: map[string]string{"REFRESH_TOKEN": *second.AuthenticationResult.RefreshToken, "DEVICE_KEY": dev2.DeviceKey}})
+		return err
+	}
+	ok(t, refresh2())
+	al, err = a.idp.AdminListDevices(a.ctx, &idp.AdminListDevicesInput{UserPoolId: &a.pool, Username: aws.String("sam")})
+	ok(t, err)
+	if len(al.Devices) != 1 || aws.ToString(al.Devices[0].DeviceKey) != dev2.DeviceKey {
+		t.Fatalf("AdminListDevices before AdminForgetDevice %+v", al.Devices)
+	}
+	_, err = a.idp.AdminForgetDevice(a.ctx, &idp.AdminForgetDeviceInput{UserPoolId: &a.pool, Username: aws.String("sam"), DeviceKey: &dev2.DeviceKey})
+	ok(t, err)
+	al, err = a.idp.AdminListDevices(a.ctx, &idp.AdminListDevicesInput{UserPoolId: &a.pool, Username: aws.String("sam")})
+	ok(t, err)
+	if len(al.Devices) != 0 {
+		t.Fatalf("AdminListDevices after AdminForgetDevice %+v", al.Devices)
+	}
+	apiErr(t, refresh2(), "NotAuthorizedException", "Refresh Token has been revoked")
+	_, err = a.idp.GetUser(a.ctx, &idp.GetUserInput{AccessToken: second.AuthenticationResult.AccessToken})
+	apiErr(t, err, "NotAuthorizedException", "Access Token has been revoked")
+	_, err = a.idp.AdminForgetDevice(a.ctx, &idp.AdminForgetDeviceInput{UserPoolId: &a.pool, Username: aws.String("sam"), DeviceKey: &dev2.DeviceKey})
+	apiErr(t, err, "ResourceNotFoundException", "Device does not exist.")
 }
 
 func TestUpdateUserPoolKeepsTOTPOnlyMFA(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	_, err := e.idp.SetUserPoolMfaConfig(e.ctx, &idp.SetUserPoolMfaConfigInput{UserPoolId: &pool, MfaConfiguration: types.UserPoolMfaTypeOptional,
@@ -369,6 +420,7 @@ func TestUpdateUserPoolKeepsTOTPOnlyMFA(t *testing.T) {
 // With a data key the TOTP secret is stored encrypted: it appears nowhere
 // in the database files, and sign-in with TOTP still works.
 func TestTOTPSecretEncryptedAtRest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e := newEnv(t, gognitotest.WithDataDir(dir), gognitotest.WithDataKey("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="))
 	a := newAuthEnv(t, e, nil)
@@ -398,6 +450,7 @@ func TestTOTPSecretEncryptedAtRest(t *testing.T) {
 // Without ChallengeRequiredOnNewDevice a remembered device does not replace
 // MFA: the second factor comes first, then the device proves itself.
 func TestRememberedDeviceStillNeedsMFAWhenPoolSaysSo(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	a := mfaEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), types.UserPoolMfaTypeOptional,
 		&types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false})
@@ -428,6 +481,7 @@ func TestRememberedDeviceStillNeedsMFAWhenPoolSaysSo(t *testing.T) {
 }
 
 func TestExpiredMFASession(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	a := mfaEnv(t, newEnv(t, gognitotest.WithClock(clock.Now)), types.UserPoolMfaTypeOn, nil)
 	out, err := a.passwordAuth("sam", testPassword)

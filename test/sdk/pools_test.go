@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,11 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	idp "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/gognito/gognito/gognitotest"
 )
 
 var poolIDPattern = regexp.MustCompile(`^us-east-1_[0-9A-Za-z]{9}$`)
 
 func TestCreateUserPoolDefaults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := time.Now().Add(-time.Second)
 	out, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{PoolName: aws.String("defaults")})
@@ -84,6 +88,7 @@ func TestCreateUserPoolDefaults(t *testing.T) {
 }
 
 func TestCreateUserPoolSettingsRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	out, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{
 		PoolName: aws.String("full"),
@@ -140,6 +145,7 @@ func TestCreateUserPoolSettingsRoundTrip(t *testing.T) {
 }
 
 func TestCreateUserPoolValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cases := []struct {
 		name string
@@ -170,16 +176,16 @@ func TestCreateUserPoolValidation(t *testing.T) {
 			apiErr(t, err, c.code, c.msg)
 		})
 	}
-	var tooLong *types.InvalidParameterException
 	_, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{PoolName: aws.String(strings.Repeat("n", 129))})
 	if ae := apiErr(t, err, "InvalidParameterException", ""); !strings.Contains(ae.ErrorMessage(), "Member must have length less than or equal to 128") {
 		t.Fatal(ae.ErrorMessage())
 	}
-	_ = tooLong
 }
 
 func TestUpdateUserPoolResetsOmittedSettings(t *testing.T) {
-	e := newEnv(t)
+	t.Parallel()
+	clock := &fakeClock{now: time.Now()}
+	e := newEnv(t, gognitotest.WithClock(clock.Now))
 	out, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{
 		PoolName:                 aws.String("upd"),
 		AutoVerifiedAttributes:   []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
@@ -189,7 +195,7 @@ func TestUpdateUserPoolResetsOmittedSettings(t *testing.T) {
 	})
 	ok(t, err)
 	id := out.UserPool.Id
-	time.Sleep(5 * time.Millisecond)
+	clock.Advance(time.Second)
 	_, err = e.idp.UpdateUserPool(e.ctx, &idp.UpdateUserPoolInput{UserPoolId: id, DeletionProtection: types.DeletionProtectionTypeActive,
 		Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(10)}}})
 	ok(t, err)
@@ -213,6 +219,7 @@ func TestUpdateUserPoolResetsOmittedSettings(t *testing.T) {
 }
 
 func TestDeleteUserPoolAndProtection(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	out, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{PoolName: aws.String("del"), DeletionProtection: types.DeletionProtectionTypeActive})
 	ok(t, err)
@@ -231,12 +238,13 @@ func TestDeleteUserPoolAndProtection(t *testing.T) {
 	apiErr(t, err, "ResourceNotFoundException", "User pool "+*id+" does not exist.")
 	_, err = e.idp.DeleteUserPool(e.ctx, &idp.DeleteUserPoolInput{UserPoolId: id})
 	var nf *types.ResourceNotFoundException
-	if apiErr(t, err, "ResourceNotFoundException", ""); !errorsAs(err, &nf) {
+	if apiErr(t, err, "ResourceNotFoundException", ""); !errors.As(err, &nf) {
 		t.Fatal("the SDK did not map the error to its typed ResourceNotFoundException")
 	}
 }
 
 func TestListUserPoolsPagination(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	want := map[string]bool{}
 	for i := range 7 {
@@ -277,6 +285,7 @@ func TestListUserPoolsPagination(t *testing.T) {
 }
 
 func TestRegionFromSignature(t *testing.T) {
+	t.Parallel()
 	srv := newEnv(t).srv
 	e := envFor(t, srv, "eu-west-2")
 	out, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{PoolName: aws.String("eu")})

@@ -35,10 +35,12 @@ func restartCheck(t *testing.T, opt gognitotest.Option) {
 }
 
 func TestDataSurvivesRestartSQLite(t *testing.T) {
+	t.Parallel()
 	restartCheck(t, gognitotest.WithDataDir(t.TempDir()))
 }
 
 func TestDataSurvivesRestartPostgres(t *testing.T) {
+	t.Parallel()
 	dsn := os.Getenv("GOGNITO_TEST_POSTGRES_DSN")
 	if dsn == "" {
 		t.Skip("GOGNITO_TEST_POSTGRES_DSN not set")

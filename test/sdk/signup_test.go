@@ -18,19 +18,6 @@ import (
 	"github.com/gognito/gognito/internal/userpool"
 )
 
-// fakeClock is a settable clock for expiry tests.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // signUpEnv is a pool that verifies email at sign-up and a public client.
 func signUpEnv(t *testing.T, opts ...gognitotest.Option) (*env, string, string) {
 	e := newEnv(t, opts...)
@@ -59,6 +46,7 @@ func (e *env) latestCode(t *testing.T, dest string) string {
 }
 
 func TestSignUpAndConfirm(t *testing.T) {
+	t.Parallel()
 	e, pool, client := signUpEnv(t)
 	out, err := e.signUp(client, "ivy", "ivy@example.com")
 	ok(t, err)
@@ -94,7 +82,35 @@ func TestSignUpAndConfirm(t *testing.T) {
 	apiErr(t, err, "UsernameExistsException", "User already exists")
 }
 
+func TestSignUpThenAdminConfirmSignUp(t *testing.T) {
+	t.Parallel()
+	e, pool, client := signUpEnv(t)
+	_, err := e.signUp(client, "abe", "abe@example.com")
+	ok(t, err)
+	g, err := e.idp.AdminGetUser(e.ctx, &idp.AdminGetUserInput{UserPoolId: &pool, Username: aws.String("abe")})
+	ok(t, err)
+	if g.UserStatus != types.UserStatusTypeUnconfirmed {
+		t.Fatalf("after sign-up: %s", g.UserStatus)
+	}
+	_, err = e.idp.AdminConfirmSignUp(e.ctx, &idp.AdminConfirmSignUpInput{UserPoolId: &pool, Username: aws.String("abe")})
+	ok(t, err)
+	g, err = e.idp.AdminGetUser(e.ctx, &idp.AdminGetUserInput{UserPoolId: &pool, Username: aws.String("abe")})
+	ok(t, err)
+	if g.UserStatus != types.UserStatusTypeConfirmed {
+		t.Fatalf("after AdminConfirmSignUp: %s", g.UserStatus)
+	}
+	// The confirmed user signs in with the sign-up password.
+	a := &authEnv{env: e, pool: pool, client: client}
+	_, err = a.srpAuth(t, "abe", "Passw0rd!", nil)
+	ok(t, err)
+	_, err = e.idp.AdminConfirmSignUp(e.ctx, &idp.AdminConfirmSignUpInput{UserPoolId: &pool, Username: aws.String("abe")})
+	apiErr(t, err, "NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED")
+	_, err = e.idp.AdminConfirmSignUp(e.ctx, &idp.AdminConfirmSignUpInput{UserPoolId: &pool, Username: aws.String("nobody")})
+	apiErr(t, err, "UserNotFoundException", "User does not exist.")
+}
+
 func TestSignUpValidation(t *testing.T) {
+	t.Parallel()
 	e, _, client := signUpEnv(t)
 	_, err := e.idp.SignUp(e.ctx, &idp.SignUpInput{ClientId: &client, Username: aws.String("jo"), Password: aws.String("Passw0rd!")})
 	apiErr(t, err, "InvalidParameterException", "Attributes did not conform to the schema: email: The attribute is required\n")
@@ -117,6 +133,7 @@ func TestSignUpValidation(t *testing.T) {
 }
 
 func TestSignUpSecretHashAndAdminOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	c, err := e.idp.CreateUserPoolClient(e.ctx, &idp.CreateUserPoolClientInput{UserPoolId: &pool, ClientName: aws.String("server"), GenerateSecret: true})
@@ -139,6 +156,7 @@ func TestSignUpSecretHashAndAdminOnly(t *testing.T) {
 }
 
 func TestConfirmationCodeExpiryAndAttempts(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	e, _, client := signUpEnv(t, gognitotest.WithClock(clock.Now))
 	_, err := e.signUp(client, "leo", "leo@example.com")
@@ -159,6 +177,7 @@ func TestConfirmationCodeExpiryAndAttempts(t *testing.T) {
 }
 
 func TestForgotPassword(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Now()}
 	e, pool, client := signUpEnv(t, gognitotest.WithClock(clock.Now))
 	_, err := e.signUp(client, "mia", "mia@example.com")
@@ -195,6 +214,12 @@ func TestForgotPassword(t *testing.T) {
 	if g.UserStatus != types.UserStatusTypeConfirmed {
 		t.Fatalf("status %s after ConfirmForgotPassword", g.UserStatus)
 	}
+	// The new password signs in; the old one no longer does.
+	a := &authEnv{env: e, pool: pool, client: client, now: clock.Now}
+	_, err = a.srpAuth(t, "mia", "N3w-Passw0rd", nil)
+	ok(t, err)
+	_, err = a.srpAuth(t, "mia", "Passw0rd!", nil)
+	apiErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	_, err = e.idp.ForgotPassword(e.ctx, &idp.ForgotPasswordInput{ClientId: &client, Username: aws.String("nobody")})
 	apiErr(t, err, "UserNotFoundException", "Username/client id combination not found.")
 	hidden, err := e.idp.CreateUserPoolClient(e.ctx, &idp.CreateUserPoolClientInput{UserPoolId: &pool, ClientName: aws.String("hidden"),
@@ -208,6 +233,7 @@ func TestForgotPassword(t *testing.T) {
 }
 
 func TestConcurrentSignUpOneWins(t *testing.T) {
+	t.Parallel()
 	e, _, client := signUpEnv(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -235,6 +261,7 @@ func TestConcurrentSignUpOneWins(t *testing.T) {
 }
 
 func TestConfirmWithLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, &idp.CreateUserPoolInput{
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
@@ -282,6 +309,7 @@ func TestConfirmWithLink(t *testing.T) {
 }
 
 func TestCodeDeliveryFailure(t *testing.T) {
+	t.Parallel()
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
 	defer broken.Close()
 	e, _, client := signUpEnv(t, gognitotest.WithEmailWebhook(broken.URL))

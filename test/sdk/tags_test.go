@@ -9,6 +9,7 @@ import (
 )
 
 func TestTagResource(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	out, err := e.idp.CreateUserPool(e.ctx, &idp.CreateUserPoolInput{PoolName: aws.String("tags"), UserPoolTags: map[string]string{"a": "1"}})
 	ok(t, err)

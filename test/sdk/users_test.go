@@ -18,6 +18,7 @@ func attrMap(list []types.AttributeType) map[string]string {
 }
 
 func TestAdminCreateUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, &idp.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString},
@@ -56,6 +57,7 @@ func TestAdminCreateUser(t *testing.T) {
 }
 
 func TestAdminCreateUserInvitationAndResend(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, &idp.CreateUserPoolInput{AdminCreateUserConfig: &types.AdminCreateUserConfigType{
 		InviteMessageTemplate: &types.MessageTemplateType{EmailSubject: aws.String("Welcome"), EmailMessage: aws.String("Hi {username}, your password is {####}")},
@@ -88,6 +90,7 @@ func TestAdminCreateUserInvitationAndResend(t *testing.T) {
 }
 
 func TestAdminUserLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	_, err := e.idp.AdminCreateUser(e.ctx, &idp.AdminCreateUserInput{UserPoolId: &pool, Username: aws.String("erin"), MessageAction: types.MessageActionTypeSuppress,
@@ -142,6 +145,7 @@ func TestAdminUserLifecycle(t *testing.T) {
 }
 
 func TestUsernameAttributesAndCaseInsensitivity(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, &idp.CreateUserPoolInput{
 		UsernameAttributes:    []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
@@ -165,6 +169,7 @@ func TestUsernameAttributesAndCaseInsensitivity(t *testing.T) {
 }
 
 func TestAliasAttributes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, &idp.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail, types.AliasAttributeTypePreferredUsername}})
 	create := func(name, email string, force bool) error {
@@ -194,16 +199,24 @@ func TestAliasAttributes(t *testing.T) {
 }
 
 func TestListUsersFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
-	people := []struct{ user, email, family string }{
-		{"u01", "ann@example.com", "Smith"}, {"u02", "ben@example.com", "Smithers"}, {"u03", "cat@example.org", "Jones"},
-		{"u04", "dan@example.org", "Smyth"}, {"u05", "eve@example.com", "Smith"},
+	people := []struct{ user, email, family, phone, name, given, preferred string }{
+		{"u01", "ann@example.com", "Smith", "+15555550101", "Ann Smith", "Ann", "annie"},
+		{"u02", "ben@example.com", "Smithers", "+15555550102", "Ben Smithers", "Ben", "benji"},
+		{"u03", "cat@example.org", "Jones", "+15555550203", "Cat Jones", "Cat", "kitty"},
+		{"u04", "dan@example.org", "Smyth", "+15555550204", "Dan Smyth", "Dan", "danny"},
+		{"u05", "eve@example.com", "Smith", "+15555550105", "Eve Smith", "Anne", "eve"},
 	}
+	subs := map[string]string{}
 	for _, p := range people {
-		_, err := e.idp.AdminCreateUser(e.ctx, &idp.AdminCreateUserInput{UserPoolId: &pool, Username: aws.String(p.user), MessageAction: types.MessageActionTypeSuppress,
-			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(p.email)}, {Name: aws.String("family_name"), Value: aws.String(p.family)}}})
+		out, err := e.idp.AdminCreateUser(e.ctx, &idp.AdminCreateUserInput{UserPoolId: &pool, Username: aws.String(p.user), MessageAction: types.MessageActionTypeSuppress,
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(p.email)}, {Name: aws.String("family_name"), Value: aws.String(p.family)},
+				{Name: aws.String("phone_number"), Value: aws.String(p.phone)}, {Name: aws.String("name"), Value: aws.String(p.name)},
+				{Name: aws.String("given_name"), Value: aws.String(p.given)}, {Name: aws.String("preferred_username"), Value: aws.String(p.preferred)}}})
 		ok(t, err)
+		subs[p.user] = attrMap(out.User.Attributes)["sub"]
 	}
 	_, err := e.idp.AdminDisableUser(e.ctx, &idp.AdminDisableUserInput{UserPoolId: &pool, Username: aws.String("u03")})
 	ok(t, err)
@@ -234,6 +247,16 @@ func TestListUsersFilters(t *testing.T) {
 		{`status = "Disabled"`, "u03"},
 		{`cognito:user_status = "CONFIRMED"`, "u05"},
 		{`email ^= "nobody"`, ""},
+		{`phone_number = "+15555550203"`, "u03"},
+		{`phone_number ^= "+1555555010"`, "u01 u02 u05"},
+		{`name = "Dan Smyth"`, "u04"},
+		{`name ^= "Eve"`, "u05"},
+		{`given_name = "Ann"`, "u01"},
+		{`given_name ^= "Ann"`, "u01 u05"},
+		{`preferred_username = "kitty"`, "u03"},
+		{`preferred_username ^= "d"`, "u04"},
+		{`sub = "` + subs["u02"] + `"`, "u02"},
+		{`sub ^= "` + subs["u04"][:8] + `"`, "u04"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(names(c.filter, 2), " "); got != c.want {
@@ -257,6 +280,7 @@ func TestListUsersFilters(t *testing.T) {
 }
 
 func TestAttributeChangeVerification(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, keepOld := range []bool{false, true} {
 		in := &idp.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}
@@ -291,6 +315,7 @@ func TestAttributeChangeVerification(t *testing.T) {
 }
 
 func TestForgedPaginationTokenAndNUL(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pool := newPool(t, e, nil)
 	for _, u := range []string{"a1", "a2", "a3"} {

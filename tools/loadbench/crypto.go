@@ -18,7 +18,6 @@ type cryptoFixture struct {
 	poolName, user string
 	salt           []byte
 	verifierHex    string
-	client         *srp.Client
 	srpA           string
 	challenge      srp.Challenge
 	secretBlock    string
@@ -36,10 +35,11 @@ func newCryptoFixture() (*cryptoFixture, error) {
 	}
 	v := srp.NewVerifier(f.poolName, f.user, benchPassword, f.salt)
 	f.verifierHex = srp.EncodeHex(v)
-	if f.client, err = srp.NewClient(rand.Reader); err != nil {
+	client, err := srp.NewClient(rand.Reader)
+	if err != nil {
 		return nil, err
 	}
-	f.srpA = f.client.AHex()
+	f.srpA = client.AHex()
 	s, err := srp.NewServerSession(rand.Reader, v)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func newCryptoFixture() (*cryptoFixture, error) {
 // exponentiations), the claim's HMAC (it fails here, as the fixture's
 // signature was made for another B, but costs the same), then the RS256
 // signatures of the ID and the access token.
-func (f *cryptoFixture) serverSignIn(context.Context, int) error {
+func (f *cryptoFixture) serverSignIn(context.Context) error {
 	v, err := srp.DecodeHex(f.verifierHex)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func (f *cryptoFixture) serverSignIn(context.Context, int) error {
 // scenario does it: a fresh a and A = g^a, then the password claim (x,
 // g^x and S = (B - k·g^x)^(a + u·x)). Its a is 1024 bits, as
 // amazon-cognito-identity-js draws it, against the server's 256-bit b.
-func (f *cryptoFixture) clientSignIn(context.Context, int) error {
+func (f *cryptoFixture) clientSignIn(context.Context) error {
 	cl, err := srp.NewClient(rand.Reader)
 	if err != nil {
 		return err

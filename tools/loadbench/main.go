@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -18,13 +15,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	idp "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/gognito/gognito/gognitotest"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlstore"
+	"github.com/gognito/gognito/tools/internal/benchproc"
 )
 
 type options struct {
@@ -63,7 +60,7 @@ func main() {
 	flag.Float64Var(&o.quiet, "quiet", 0, "before each measurement, wait until other processes use fewer than this many cores (0: do not wait)")
 	flag.DurationVar(&o.quietWait, "quiet-wait", 15*time.Second, "with -quiet: the longest wait before each measurement")
 	flag.DurationVar(&o.quietBudget, "quiet-budget", time.Minute, "with -quiet: the longest wait in all, after which measurements start at once")
-	flag.StringVar(&o.httpClient, "http-client", "buffered", "the SDK client's HTTP client: buffered (the SDK's default one, handed a private copy of each request body; see httpClient) or sdk (the SDK's default one as is)")
+	flag.StringVar(&o.httpClient, "http-client", "buffered", "the SDK client's HTTP client: buffered (the SDK's default one, handed a private copy of each request body: gognitotest.HTTPClient) or sdk (the SDK's default one as is)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scenario runs to this file (in process, it covers the server too)")
 	flag.IntVar(&o.tries, "best-of", 1, "measure each level this many times and keep the fastest run (the least disturbed on a shared machine)")
 	flag.DurationVar(&opTimeout, "timeout", opTimeout, "the longest one operation may take (a wedged server then fails operations instead of hanging the run); setups get 10 times as long")
@@ -87,7 +84,7 @@ func main() {
 	case *compare != "":
 		err = compareReports(os.Stdout, strings.Split(*compare, ","))
 	default:
-		if o.levels, err = parseLevels(*levels); err == nil {
+		if o.levels, err = benchproc.ParseLevels(*levels); err == nil {
 			o.only, err = parseScenarios(*only)
 		}
 		if err == nil && o.httpClient != "buffered" && o.httpClient != "sdk" {
@@ -109,18 +106,6 @@ func scenarioNames() string {
 		names[i] = sc.name
 	}
 	return strings.Join(names, ",")
-}
-
-func parseLevels(s string) ([]int, error) {
-	var out []int
-	for _, l := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(l))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("bad concurrency %q", l)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 func parseScenarios(s string) (map[string]bool, error) {
@@ -225,8 +210,6 @@ type srpShare struct {
 	Estimated   bool    `json:"pctOfServerCPUEstimated,omitempty"`
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 func runAll(ctx context.Context, o options) error {
 	rep := report{
 		Date: time.Now().Format(time.RFC3339), Machine: machine(), GoVersion: runtime.Version(),
@@ -257,7 +240,7 @@ func runAll(ctx context.Context, o options) error {
 			e.poolUsers = 1000
 		}
 		if o.serverPID > 0 {
-			if _, ok := procCPU(o.serverPID); !ok {
+			if _, ok := benchproc.CPU(o.serverPID); !ok {
 				return fmt.Errorf("-server-pid %d: cannot read its CPU time", o.serverPID)
 			}
 			rep.CPUProbe = fmt.Sprintf("server process %d", o.serverPID)
@@ -270,7 +253,7 @@ func runAll(ctx context.Context, o options) error {
 	if o.endpoint != "" && o.serverPID == 0 {
 		snap = nil // the server's CPU time is out of sight
 	}
-	rep.LoadAvgStart = loadAvg()
+	rep.LoadAvgStart = benchproc.LoadAvg()
 	var gate func()
 	if o.serverPID > 0 {
 		gate = quietGate(o.quiet, o.quietWait, o.quietBudget, o.serverPID)
@@ -327,7 +310,7 @@ func runAll(ctx context.Context, o options) error {
 			r := best(o.tries, gate, func() result { return measure(ctx, b.call, n, o.duration, snap) })
 			rw := row{
 				Scenario: sc.name, Concurrency: n, Ops: r.ops, OpsPerSec: r.rate(),
-				P50Ms: ms(r.p(50)), P90Ms: ms(r.p(90)), P99Ms: ms(r.p(99)), Errors: r.errors,
+				P50Ms: benchproc.Millis(r.p(50)), P90Ms: benchproc.Millis(r.p(90)), P99Ms: benchproc.Millis(r.p(99)), Errors: r.errors,
 			}
 			if r.firstErr != nil {
 				rw.FirstError = r.firstErr.Error()
@@ -335,15 +318,15 @@ func runAll(ctx context.Context, o options) error {
 			if cpu, others, ok := r.usage(o.serverPID); ok {
 				rw.OtherCores = others
 				if r.ops > 0 {
-					rw.CPUMsPerOp = ms(cpu) / float64(r.ops)
-					rw.SysMsPerOp = ms(r.after.serverSys-r.before.serverSys) / float64(r.ops)
+					rw.CPUMsPerOp = benchproc.Millis(cpu) / float64(r.ops)
+					rw.SysMsPerOp = benchproc.Millis(r.after.serverSys-r.before.serverSys) / float64(r.ops)
 					rw.SwitchesPerOp = float64(r.after.serverSwitches-r.before.serverSwitches) / float64(r.ops)
 				}
 			}
 			if b.clientMath != nil {
 				// A mean over the warm-up's sign-ins and the window's.
 				if n := b.clientMath.ops.Load() - mathOps; n > 0 {
-					rw.ClientMathMs = ms(time.Duration(b.clientMath.ns.Load()-mathNS)) / float64(n)
+					rw.ClientMathMs = benchproc.Millis(time.Duration(b.clientMath.ns.Load()-mathNS)) / float64(n)
 				}
 			}
 			progress("  %d workers: %.1f ops/s, p50 %.2fms, %d errors", n, rw.OpsPerSec, rw.P50Ms, rw.Errors)
@@ -351,7 +334,7 @@ func runAll(ctx context.Context, o options) error {
 		}
 	}
 
-	rep.LoadAvgEnd = loadAvg()
+	rep.LoadAvgEnd = benchproc.LoadAvg()
 	probe := ""
 	switch {
 	case o.serverPID > 0:
@@ -431,22 +414,9 @@ func machine() string {
 	return fmt.Sprintf("%d CPUs, %s, %s/%s", runtime.NumCPU(), model, runtime.GOOS, runtime.GOARCH)
 }
 
-// newServer starts an in-process Gognito whose data lives in dir.
-// gognitotest.New makes a temporary directory of its own even when given
-// one, and leaves it behind: TMPDIR points into dir meanwhile, so that it
-// goes when dir does.
+// newServer starts an in-process Gognito whose data lives in dir (the
+// caller removes it).
 func newServer(ctx context.Context, dir string) (*gognitotest.Server, error) {
-	old, had := os.LookupEnv("TMPDIR")
-	if err := os.Setenv("TMPDIR", dir); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if had {
-			_ = os.Setenv("TMPDIR", old)
-		} else {
-			_ = os.Unsetenv("TMPDIR")
-		}
-	}()
 	return gognitotest.New(ctx, gognitotest.WithDataDir(dir))
 }
 
@@ -474,32 +444,13 @@ func storeSeeder(dir string) func(ctx context.Context, pool string, users []stor
 }
 
 // httpClient returns the SDK client's HTTP client: the SDK's default
-// (nil), or with "buffered" the same wrapped so that the transport writes
-// a private copy of each request body. smithy-go may close the request
-// body stream it hands net/http as soon as the response arrives; when
-// that beats the transport's write loop (loopback, fast answers), the
-// transport closes the connection under the response being read: the
-// "use of closed network connection" of aws-sdk-go-v2 issues #1825 and
-// #2737. A copy the SDK cannot close avoids the race.
+// (nil), or with "buffered" gognitotest.HTTPClient, the same handing the
+// transport a private copy of each request body, which avoids
+// aws-sdk-go-v2's loopback race (issues #1825 and #2737; see
+// gognitotest.HTTPClient and bench/README.md).
 func httpClient(kind string) idp.HTTPClient {
 	if kind == "sdk" {
 		return nil
 	}
-	return bufferedBody{awshttp.NewBuildableClient()}
-}
-
-type bufferedBody struct{ next idp.HTTPClient }
-
-func (c bufferedBody) Do(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		_ = req.Body.Close()
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-		req.ContentLength = int64(len(b))
-	}
-	return c.next.Do(req)
+	return gognitotest.HTTPClient()
 }

@@ -11,11 +11,11 @@ import (
 // operations instead of hanging the run (-timeout).
 var opTimeout = 30 * time.Second
 
-func withTimeout(call func(ctx context.Context, worker int) error, d time.Duration) func(ctx context.Context, worker int) error {
-	return func(ctx context.Context, worker int) error {
+func withTimeout(call func(ctx context.Context) error, d time.Duration) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, d)
 		defer cancel()
-		return call(ctx, worker)
+		return call(ctx)
 	}
 }
 
@@ -49,10 +49,9 @@ func (r result) p(q int) time.Duration {
 
 // measure runs call from n workers for d, after a short warm-up whose
 // calls are not recorded (it opens the connections and fills caches).
-// Each worker passes its index, so that scenarios can spread workers
-// over their users. snap, when not nil, takes CPU snapshots around the
+// snap, when not nil, takes CPU snapshots around the
 // measured window.
-func measure(ctx context.Context, call func(ctx context.Context, worker int) error, n int, d time.Duration, snap func() *snapshot) result {
+func measure(ctx context.Context, call func(ctx context.Context) error, n int, d time.Duration, snap func() *snapshot) result {
 	call = withTimeout(call, opTimeout)
 	warm := min(d/10, 300*time.Millisecond)
 	loop(ctx, call, n, time.Now().Add(warm))
@@ -70,20 +69,20 @@ func measure(ctx context.Context, call func(ctx context.Context, worker int) err
 	return r
 }
 
-func loop(ctx context.Context, call func(ctx context.Context, worker int) error, n int, deadline time.Time) result {
+func loop(ctx context.Context, call func(ctx context.Context) error, n int, deadline time.Time) result {
 	var (
 		mu  sync.Mutex
 		all result
 		wg  sync.WaitGroup
 	)
-	for w := range n {
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var local result
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
-				err := call(ctx, w)
+				err := call(ctx)
 				took := time.Since(t0)
 				if err != nil {
 					local.errors++

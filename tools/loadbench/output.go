@@ -167,7 +167,13 @@ func compareReports(w io.Writer, files []string) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "CPU/op: the server process's CPU time per operation, where it was probed.")
+	for i, rep := range reps {
+		if rep.CPUProbe != "" {
+			fmt.Fprintf(w, "[%d] CPU/op: CPU time of the %s per operation\n", i+1, rep.CPUProbe)
+		} else {
+			fmt.Fprintf(w, "[%d] CPU/op: not probed (no -server-pid)\n", i+1)
+		}
+	}
 	for i, rep := range reps {
 		for _, r := range rep.Results {
 			if r.FirstError != "" {

@@ -44,7 +44,7 @@ type env struct {
 // bench is a prepared scenario: the operation each worker repeats and,
 // for SignInSRP, the wall time its client-side SRP math took.
 type bench struct {
-	call       func(ctx context.Context, worker int) error
+	call       func(ctx context.Context) error
 	clientMath *timeSum // nil but for SignInSRP
 }
 
@@ -90,7 +90,7 @@ func setupDescribe(ctx context.Context, e *env) (bench, error) {
 	if err != nil {
 		return bench{}, err
 	}
-	return bench{call: func(ctx context.Context, _ int) error {
+	return bench{call: func(ctx context.Context) error {
 		_, err := e.c.DescribeUserPool(ctx, &idp.DescribeUserPoolInput{UserPoolId: &id})
 		return err
 	}}, nil
@@ -178,7 +178,7 @@ func setupPassword(ctx context.Context, e *env) (bench, error) {
 	if err != nil {
 		return bench{}, err
 	}
-	return bench{call: func(ctx context.Context, _ int) error {
+	return bench{call: func(ctx context.Context) error {
 		_, err := e.passwordSignIn(ctx, a, a.users[a.user()])
 		return err
 	}}, nil
@@ -191,7 +191,7 @@ func setupSRP(ctx context.Context, e *env) (bench, error) {
 	}
 	poolName := srp.PoolName(a.pool)
 	clientMath := new(timeSum)
-	call := func(ctx context.Context, _ int) error {
+	call := func(ctx context.Context) error {
 		user := a.users[a.user()]
 		t0 := time.Now()
 		cl, err := srp.NewClient(rand.Reader)
@@ -251,7 +251,7 @@ func setupRefresh(ctx context.Context, e *env) (bench, error) {
 		}
 		refresh[i] = *r.RefreshToken
 	}
-	return bench{call: func(ctx context.Context, _ int) error {
+	return bench{call: func(ctx context.Context) error {
 		out, err := e.c.InitiateAuth(ctx, &idp.InitiateAuthInput{
 			ClientId: &a.client, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
 			AuthParameters: map[string]string{"REFRESH_TOKEN": refresh[a.user()]},
@@ -277,7 +277,7 @@ func setupGetUser(ctx context.Context, e *env) (bench, error) {
 		}
 		access[i] = *r.AccessToken
 	}
-	return bench{call: func(ctx context.Context, _ int) error {
+	return bench{call: func(ctx context.Context) error {
 		i := a.user()
 		out, err := e.c.GetUser(ctx, &idp.GetUserInput{AccessToken: &access[i]})
 		if err != nil {
@@ -296,7 +296,7 @@ func setupAdminCreate(ctx context.Context, e *env) (bench, error) {
 		return bench{}, err
 	}
 	var n atomic.Int64
-	return bench{call: func(ctx context.Context, _ int) error {
+	return bench{call: func(ctx context.Context) error {
 		name := fmt.Sprintf("new%07d", n.Add(1))
 		_, err := e.c.AdminCreateUser(ctx, &idp.AdminCreateUserInput{
 			UserPoolId: &pool, Username: &name, MessageAction: types.MessageActionTypeSuppress,
@@ -331,7 +331,7 @@ func setupListUsers(ctx context.Context, e *env) (bench, error) {
 	}
 	progress("  seeded %d users in %v", e.poolUsers, time.Since(t0).Round(time.Millisecond))
 	var next atomic.Uint64
-	return bench{call: func(ctx context.Context, _ int) error {
+	return bench{call: func(ctx context.Context) error {
 		// A multiplicative walk spreads the lookups over the whole pool.
 		i := int(next.Add(1) * 7919 % uint64(e.poolUsers))
 		name := listUser(i, width)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -23,33 +20,15 @@ type cognito struct {
 	next                  atomic.Int64
 }
 
+// call is one AWS JSON request of operation op.
 func (c *cognito) call(hc *http.Client, op string, in, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
+	h := http.Header{}
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	h.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
+	if err := postJSON(hc, c.url, h, in, out); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	req, err := http.NewRequest(http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: HTTP %d: %s", op, resp.StatusCode, b)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(b, out)
+	return nil
 }
 
 // setupCognito creates a pool, an SRP client and users signer00… with

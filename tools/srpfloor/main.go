@@ -10,18 +10,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/tools/internal/benchproc"
 )
 
 const (
@@ -148,8 +148,8 @@ func signIn(c *http.Client, url, pw string) error {
 		return err
 	}
 	var ch challenge
-	if err := post(c, url+"/begin", initRequest{SRPA: cl.AHex()}, &ch); err != nil {
-		return err
+	if err := postJSON(c, url+"/begin", nil, initRequest{SRPA: cl.AHex()}, &ch); err != nil {
+		return fmt.Errorf("begin: %w", err)
 	}
 	ts := srp.FormatTimestamp(time.Now())
 	sig, err := cl.PasswordClaim(srp.PoolName(poolID), user, pw, srp.Challenge{SRPB: ch.SRPB, Salt: ch.Salt, SecretBlock: ch.SecretBlock}, ts)
@@ -157,8 +157,8 @@ func signIn(c *http.Client, url, pw string) error {
 		return err
 	}
 	var out tokenPair
-	if err := post(c, url+"/finish", claimRequest{SecretBlock: ch.SecretBlock, Signature: sig, Timestamp: ts}, &out); err != nil {
-		return err
+	if err := postJSON(c, url+"/finish", nil, claimRequest{SecretBlock: ch.SecretBlock, Signature: sig, Timestamp: ts}, &out); err != nil {
+		return fmt.Errorf("finish: %w", err)
 	}
 	if out.IDToken == "" || out.AccessToken == "" {
 		return errors.New("no tokens")
@@ -166,20 +166,39 @@ func signIn(c *http.Client, url, pw string) error {
 	return nil
 }
 
-func post(c *http.Client, url string, in, out any) error {
+// postJSON posts in, as JSON, to url with header's fields (Content-Type
+// is application/json unless header says otherwise) and decodes the
+// answer into out, unless out is nil. An answer other than 200 OK is an
+// error naming the status, with the body the server sent.
+func postJSON(c *http.Client, url string, header http.Header, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	resp, err := c.Post(url, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(b, out)
 }
 
 // loopCrypto runs the server's crypto of sign-ins in a plain loop on one
@@ -207,22 +226,6 @@ func loopCrypto(f *floor, d time.Duration) (time.Duration, error) {
 	return time.Since(start) / time.Duration(n), nil
 }
 
-// processCPU returns the user+system CPU time of pid so far (Linux).
-func processCPU(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, errors.New("short /proc stat")
-	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+st) * 10 * time.Millisecond, errors.Join(err1, err2)
-}
-
 // load runs n workers signing in for d and returns sign-ins per second and
 // the server's CPU time per sign-in.
 func load(signIn func(*http.Client) error, pid, n int, d time.Duration) (float64, time.Duration, error) {
@@ -247,19 +250,22 @@ func load(signIn func(*http.Client) error, pid, n int, d time.Duration) (float64
 		wg.Wait()
 	}
 	run(time.Now().Add(d/10), false)
-	c0, err := processCPU(pid)
-	if err != nil {
-		return 0, 0, err
+	c0, ok0 := benchproc.CPU(pid)
+	if !ok0 {
+		return 0, 0, fmt.Errorf("cannot read the CPU time of process %d", pid)
 	}
 	t0 := time.Now()
 	run(time.Now().Add(d), true)
-	c1, err := processCPU(pid)
+	c1, ok1 := benchproc.CPU(pid)
 	elapsed := time.Since(t0)
 	if e, _ := firstErr.Load().(error); e != nil {
 		return 0, 0, e
 	}
-	if err != nil || ops.Load() == 0 {
-		return 0, 0, errors.Join(err, errors.New("no sign-in completed"))
+	switch {
+	case !ok1:
+		return 0, 0, fmt.Errorf("cannot read the CPU time of process %d", pid)
+	case ops.Load() == 0:
+		return 0, 0, errors.New("no sign-in completed")
 	}
 	return float64(ops.Load()) / elapsed.Seconds(), (c1 - c0) / time.Duration(ops.Load()), nil
 }
@@ -275,19 +281,30 @@ func main() {
 		fmt.Fprintln(os.Stderr, "srpfloor: -endpoint needs -server-pid")
 		os.Exit(2)
 	}
-	if err := run(*serveAddr, *levels, *d, *endpoint, *serverPID); err != nil {
+	// A bad list fails here, before minutes of measuring.
+	lv, err := benchproc.ParseLevels(*levels)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "srpfloor: -concurrency:", err)
+		os.Exit(2)
+	}
+	if err := run(*serveAddr, lv, *d, *endpoint, *serverPID); err != nil {
 		fmt.Fprintln(os.Stderr, "srpfloor:", err)
 		os.Exit(1)
 	}
 }
 
-func run(serveAddr, levels string, d time.Duration, endpoint string, endpointPID int) error {
+func run(serveAddr string, levels []int, d time.Duration, endpoint string, endpointPID int) error {
 	if serveAddr != "" {
 		f, err := newFloor()
 		if err != nil {
 			return err
 		}
 		return http.ListenAndServe(serveAddr, f.handler())
+	}
+	if endpoint != "" {
+		if _, ok := benchproc.CPU(endpointPID); !ok {
+			return fmt.Errorf("-server-pid %d: cannot read its CPU time", endpointPID)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -339,22 +356,16 @@ func run(serveAddr, levels string, d time.Duration, endpoint string, endpointPID
 		}
 		targets = append(targets, target{"gognito", endpointPID, func(c *http.Client) error { return g.signIn(c, password) }})
 	}
-	fmt.Printf("the server's crypto in a loop: %.2f ms per sign-in (1 goroutine)\n", ms(per))
+	fmt.Printf("the server's crypto in a loop: %.2f ms per sign-in (1 goroutine)\n", benchproc.Millis(per))
 	fmt.Printf("%-8s %7s %12s %18s %10s\n", "server", "workers", "sign-ins/s", "server CPU/sign-in", "% of loop")
 	for _, t := range targets {
-		for _, l := range strings.Split(levels, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(l))
-			if err != nil || n < 1 {
-				return fmt.Errorf("bad concurrency %q", l)
-			}
+		for _, n := range levels {
 			rate, cpu, err := load(t.signIn, t.pid, n, d)
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
-			fmt.Printf("%-8s %7d %12.1f %15.2f ms %9.0f%%\n", t.name, n, rate, ms(cpu), 100*ms(per)/ms(cpu))
+			fmt.Printf("%-8s %7d %12.1f %15.2f ms %9.0f%%\n", t.name, n, rate, benchproc.Millis(cpu), 100*benchproc.Millis(per)/benchproc.Millis(cpu))
 		}
 	}
 	return nil
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

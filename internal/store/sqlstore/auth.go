@@ -5,27 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gognito/gognito/internal/store"
 )
-
-// sql builds a statement whose bind parameters are written "?" in the
-// source, with this dialect's placeholders.
-func (s *Store) sql(query string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString(s.d.placeholder(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 func nullMillis(t *time.Time) any {
 	if t == nil {
@@ -48,7 +31,7 @@ func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error 
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	_, err := s.execRows(ctx, s.sql(`INSERT INTO signing_keys (pool_id, kid, private_key, created_at, active) VALUES (?, ?, ?, ?, ?)`),
+	_, err := s.execRows(ctx, s.q.insertSigningKey,
 		k.PoolID, k.KeyID, blob(k.PrivateKey), millis(k.CreatedAt), k.Active)
 	return s.mapErr(ctx, "create signing key", err)
 }
@@ -58,8 +41,7 @@ func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.Sig
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	rows, err := s.rQuery(ctx, s.sql(`SELECT pool_id, kid, private_key, created_at, active FROM signing_keys
-		WHERE pool_id = ? ORDER BY created_at DESC, kid`), poolID)
+	rows, err := s.rQuery(ctx, s.q.listSigningKeys, poolID)
 	if err != nil {
 		return nil, s.mapErr(ctx, "list signing keys", err)
 	}
@@ -71,13 +53,11 @@ func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.Sig
 		if err := rows.Scan(&k.PoolID, &k.KeyID, &k.PrivateKey, &created, &k.Active); err != nil {
 			return nil, s.mapErr(ctx, "list signing keys", err)
 		}
-		k.PrivateKey, k.CreatedAt = cloneBytes(k.PrivateKey), fromMillis(created)
+		k.PrivateKey, k.CreatedAt = unblob(k.PrivateKey), fromMillis(created)
 		out = append(out, k)
 	}
 	return out, s.mapErr(ctx, "list signing keys", rows.Err())
 }
-
-const refreshColumns = "hash, pool_id, client_id, user_key, family, device_key, auth_time, created_at, expires_at, revoked_at, replaced_at"
 
 // CreateRefreshToken inserts t; store.ErrConflict if its hash exists,
 // store.ErrNotFound if its pool does not.
@@ -85,7 +65,7 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) er
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	_, err := s.execRows(ctx, s.sql(`INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := s.execRows(ctx, s.q.insertRefreshToken,
 		blob(t.Hash), t.PoolID, t.ClientID, t.UserKey, t.Family, t.DeviceKey, millis(t.AuthTime), millis(t.CreatedAt),
 		millis(t.ExpiresAt), nullMillis(t.RevokedAt), nullMillis(t.ReplacedAt))
 	return s.mapErr(ctx, "create refresh token", err)
@@ -101,7 +81,7 @@ func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (store.Refresh
 		authTime, created, expires int64
 		revoked, replaced          sql.NullInt64
 	)
-	err := s.rQueryRow(ctx, s.sql(`SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = ?`), blob(hash)).Scan(
+	err := s.rQueryRow(ctx, s.q.getRefreshToken, blob(hash)).Scan(
 		&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.Family, &t.DeviceKey, &authTime, &created, &expires, &revoked, &replaced)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("sqlstore: refresh token: %w", store.ErrNotFound)
@@ -109,7 +89,7 @@ func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (store.Refresh
 	if err != nil {
 		return t, s.mapErr(ctx, "get refresh token", err)
 	}
-	t.Hash = cloneBytes(t.Hash)
+	t.Hash = unblob(t.Hash)
 	t.AuthTime, t.CreatedAt, t.ExpiresAt = fromMillis(authTime), fromMillis(created), fromMillis(expires)
 	t.RevokedAt, t.ReplacedAt = fromNullMillis(revoked), fromNullMillis(replaced)
 	return t, nil
@@ -121,10 +101,10 @@ func (s *Store) MarkRefreshTokenReplaced(ctx context.Context, hash []byte, at ti
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	if _, err := s.GetRefreshToken(ctx, hash); err != nil {
-		return err
+	n, err := s.execRows(ctx, s.q.markRefreshTokenReplaced, millis(at), blob(hash))
+	if err == nil && n == 0 {
+		return fmt.Errorf("sqlstore: refresh token: %w", store.ErrNotFound)
 	}
-	_, err := s.execRows(ctx, s.sql(`UPDATE refresh_tokens SET replaced_at = ? WHERE hash = ? AND replaced_at IS NULL`), millis(at), blob(hash))
 	return s.mapErr(ctx, "mark refresh token replaced", err)
 }
 
@@ -133,7 +113,7 @@ func (s *Store) RevokeTokenFamily(ctx context.Context, poolID, family string, at
 	if s.closed.Load() {
 		return 0, store.ErrClosed
 	}
-	n, err := s.execRows(ctx, s.sql(`UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND family = ? AND revoked_at IS NULL`),
+	n, err := s.execRows(ctx, s.q.revokeTokenFamily,
 		millis(at), poolID, family)
 	return int(n), s.mapErr(ctx, "revoke token family", err)
 }
@@ -144,13 +124,15 @@ func (s *Store) RevokeUserTokens(ctx context.Context, poolID, userKey, deviceKey
 	if s.closed.Load() {
 		return 0, store.ErrClosed
 	}
-	q := `UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND user_key = ? AND revoked_at IS NULL`
-	args := []any{millis(at), poolID, userKey}
-	if deviceKey != "" {
-		q += ` AND device_key = ?`
-		args = append(args, deviceKey)
+	var (
+		n   int64
+		err error
+	)
+	if deviceKey == "" {
+		n, err = s.execRows(ctx, s.q.revokeUserTokens, millis(at), poolID, userKey)
+	} else {
+		n, err = s.execRows(ctx, s.q.revokeDeviceTokens, millis(at), poolID, userKey, deviceKey)
 	}
-	n, err := s.execRows(ctx, s.sql(q), args...)
 	return int(n), s.mapErr(ctx, "revoke user tokens", err)
 }
 
@@ -160,7 +142,7 @@ func (s *Store) IsFamilyRevoked(ctx context.Context, poolID, family string) (boo
 		return false, store.ErrClosed
 	}
 	var one int
-	err := s.rQueryRow(ctx, s.sql(`SELECT 1 FROM refresh_tokens WHERE pool_id = ? AND family = ? AND revoked_at IS NOT NULL LIMIT 1`),
+	err := s.rQueryRow(ctx, s.q.familyRevoked,
 		poolID, family).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -199,7 +181,7 @@ func (s *Store) DeleteExpiredRefreshTokens(ctx context.Context, now time.Time) (
 	if s.closed.Load() {
 		return 0, store.ErrClosed
 	}
-	n, err := s.execRows(ctx, s.sql(`DELETE FROM refresh_tokens WHERE expires_at < ?`), millis(now))
+	n, err := s.execRows(ctx, s.q.deleteExpiredRefreshTokens, millis(now))
 	return int(n), s.mapErr(ctx, "delete expired refresh tokens", err)
 }
 
@@ -209,8 +191,7 @@ func (s *Store) CreateAuthSession(ctx context.Context, a store.AuthSession) erro
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	_, err := s.execRows(ctx, s.sql(`INSERT INTO auth_sessions (hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := s.execRows(ctx, s.q.insertAuthSession,
 		blob(a.Hash), a.PoolID, a.ClientID, a.UserKey, a.Challenge, blob(a.Data), millis(a.CreatedAt), millis(a.ExpiresAt))
 	return s.mapErr(ctx, "create auth session", err)
 }
@@ -228,8 +209,7 @@ func (s *Store) TakeAuthSession(ctx context.Context, hash []byte) (store.AuthSes
 	// One statement, so no transaction: the row is gone once it returns.
 	err := s.retry(ctx, func() error {
 		found = false
-		err := s.wQueryRow(ctx, s.sql(`DELETE FROM auth_sessions WHERE hash = ?
-			RETURNING hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at`), blob(hash)).Scan(
+		err := s.wQueryRow(ctx, s.q.takeAuthSession, blob(hash)).Scan(
 			&a.Hash, &a.PoolID, &a.ClientID, &a.UserKey, &a.Challenge, &a.Data, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -243,7 +223,7 @@ func (s *Store) TakeAuthSession(ctx context.Context, hash []byte) (store.AuthSes
 	if !found {
 		return a, fmt.Errorf("sqlstore: auth session: %w", store.ErrNotFound)
 	}
-	a.Hash, a.Data = cloneBytes(a.Hash), unblob(cloneBytes(a.Data))
+	a.Hash, a.Data = unblob(a.Hash), unblob(a.Data)
 	a.CreatedAt, a.ExpiresAt = fromMillis(created), fromMillis(expires)
 	return a, nil
 }
@@ -253,6 +233,6 @@ func (s *Store) DeleteExpiredAuthSessions(ctx context.Context, now time.Time) (i
 	if s.closed.Load() {
 		return 0, store.ErrClosed
 	}
-	n, err := s.execRows(ctx, s.sql(`DELETE FROM auth_sessions WHERE expires_at < ?`), millis(now))
+	n, err := s.execRows(ctx, s.q.deleteExpiredAuthSessions, millis(now))
 	return int(n), s.mapErr(ctx, "delete expired auth sessions", err)
 }

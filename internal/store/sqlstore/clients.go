@@ -155,27 +155,8 @@ func (s *Store) ListClients(ctx context.Context, poolID string, page store.PageR
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.rQuery(ctx, s.q.listClients, poolID, page.After, limit+1)
-	if err != nil {
-		return nil, "", s.mapErr(ctx, "list clients", err)
-	}
-	defer rows.Close()
-	var out []store.Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, "", s.mapErr(ctx, "list clients", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.mapErr(ctx, "list clients", err)
-	}
-	if len(out) > limit {
-		out = out[:limit]
-		return out, out[len(out)-1].ID, nil
-	}
-	return out, "", nil
+	return queryPage(ctx, s, "list clients", limit, scanClient, func(c *store.Client) string { return c.ID },
+		s.q.listClients, poolID, page.After, limit+1)
 }
 
 // CountClients returns the number of clients of the pool (0 for an unknown

@@ -9,8 +9,6 @@ import (
 	"github.com/gognito/gognito/internal/store"
 )
 
-const deviceColumns = "pool_id, user_key, key, group_key, verifier, salt, remembered, data, created_at, updated_at, last_auth_at, last_modified_at"
-
 func scanDevice(sc rowScanner) (store.Device, error) {
 	var (
 		d                                    store.Device
@@ -21,10 +19,13 @@ func scanDevice(sc rowScanner) (store.Device, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Verifier, d.Salt, d.Data = cloneBytes(d.Verifier), cloneBytes(d.Salt), unblob(cloneBytes(d.Data))
+	d.Verifier, d.Salt, d.Data = unblob(d.Verifier), unblob(d.Salt), unblob(d.Data)
 	d.CreatedAt, d.UpdatedAt, d.LastAuthAt, d.LastModifiedAt = fromMillis(created), fromMillis(updated), fromMillis(lastAuth), fromMillis(modified)
 	return d, nil
 }
+
+// deviceKey is the cursor of a device listing: the device's key.
+func deviceKey(d *store.Device) string { return d.Key }
 
 func deviceNotFound(poolID, key string) error {
 	return fmt.Errorf("sqlstore: device %q of user pool %q: %w", key, poolID, store.ErrNotFound)
@@ -38,14 +39,14 @@ func (s *Store) CreateDevice(ctx context.Context, d store.Device) error {
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
-		err := s.txQueryRow(ctx, tx, s.sql(`SELECT 1 FROM users WHERE pool_id = ? AND key = ?`), d.PoolID, d.UserKey).Scan(&one)
+		err := s.txQueryRow(ctx, tx, s.q.userExists, d.PoolID, d.UserKey).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlstore: user %q of user pool %q: %w", d.UserKey, d.PoolID, store.ErrNotFound)
+			return userNotFound(d.PoolID, d.UserKey)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = s.txExec(ctx, tx, s.sql(`INSERT INTO devices (`+deviceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		_, err = s.txExec(ctx, tx, s.q.insertDevice,
 			d.PoolID, d.UserKey, d.Key, d.GroupKey, blob(d.Verifier), blob(d.Salt), d.Remembered, blob(d.Data),
 			millis(d.CreatedAt), millis(d.UpdatedAt), millis(d.LastAuthAt), millis(d.LastModifiedAt))
 		return err
@@ -58,7 +59,7 @@ func (s *Store) GetDevice(ctx context.Context, poolID, key string) (store.Device
 	if s.closed.Load() {
 		return store.Device{}, store.ErrClosed
 	}
-	d, err := scanDevice(s.rQueryRow(ctx, s.sql(`SELECT `+deviceColumns+` FROM devices WHERE pool_id = ? AND key = ?`), poolID, key))
+	d, err := scanDevice(s.rQueryRow(ctx, s.q.getDevice, poolID, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, deviceNotFound(poolID, key)
 	}
@@ -72,7 +73,7 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 	}
 	var out store.Device
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanDevice(s.txQueryRow(ctx, tx, s.sql(`SELECT `+deviceColumns+` FROM devices WHERE pool_id = ? AND key = ?`+s.d.forUpdate), poolID, key))
+		cur, err := scanDevice(s.txQueryRow(ctx, tx, s.q.getDeviceForUpdate, poolID, key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return deviceNotFound(poolID, key)
 		}
@@ -85,8 +86,7 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 			return userFnError{err}
 		}
 		next.PoolID, next.UserKey, next.Key, next.CreatedAt = cur.PoolID, cur.UserKey, cur.Key, cur.CreatedAt
-		_, err = s.txExec(ctx, tx, s.sql(`UPDATE devices SET group_key = ?, verifier = ?, salt = ?, remembered = ?, data = ?,
-			updated_at = ?, last_auth_at = ?, last_modified_at = ? WHERE pool_id = ? AND key = ?`),
+		_, err = s.txExec(ctx, tx, s.q.updateDevice,
 			next.GroupKey, blob(next.Verifier), blob(next.Salt), next.Remembered, blob(next.Data),
 			millis(next.UpdatedAt), millis(next.LastAuthAt), millis(next.LastModifiedAt), poolID, key)
 		if err != nil {
@@ -105,7 +105,7 @@ func (s *Store) DeleteDevice(ctx context.Context, poolID, key string) error {
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	n, err := s.execRows(ctx, s.sql(`DELETE FROM devices WHERE pool_id = ? AND key = ?`), poolID, key)
+	n, err := s.execRows(ctx, s.q.deleteDevice, poolID, key)
 	if err != nil {
 		return s.mapErr(ctx, "delete device", err)
 	}
@@ -124,36 +124,8 @@ func (s *Store) ListDevices(ctx context.Context, poolID, userKey string, remembe
 	if err != nil {
 		return nil, "", err
 	}
-	q := `SELECT ` + deviceColumns + ` FROM devices WHERE pool_id = ? AND user_key = ? AND key > ?`
 	if rememberedOnly {
-		q += ` AND remembered = ?`
+		return queryPage(ctx, s, "list devices", limit, scanDevice, deviceKey, s.q.listRememberedDevices, poolID, userKey, page.After, true, limit+1)
 	}
-	q += ` ORDER BY key LIMIT ?`
-	args := []any{poolID, userKey, page.After}
-	if rememberedOnly {
-		args = append(args, true)
-	}
-	args = append(args, limit+1)
-	rows, err := s.rQuery(ctx, s.sql(q), args...)
-	if err != nil {
-		return nil, "", s.mapErr(ctx, "list devices", err)
-	}
-	defer rows.Close()
-	var out []store.Device
-	for rows.Next() {
-		d, err := scanDevice(rows)
-		if err != nil {
-			return nil, "", s.mapErr(ctx, "list devices", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.mapErr(ctx, "list devices", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Key
-	}
-	return out, next, nil
+	return queryPage(ctx, s, "list devices", limit, scanDevice, deviceKey, s.q.listDevices, poolID, userKey, page.After, limit+1)
 }

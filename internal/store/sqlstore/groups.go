@@ -155,27 +155,8 @@ func (s *Store) queryGroups(ctx context.Context, op string, page store.PageReque
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.rQuery(ctx, query, append(args, page.After, limit+1)...)
-	if err != nil {
-		return nil, "", s.mapErr(ctx, op, err)
-	}
-	defer rows.Close()
-	var out []store.Group
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, "", s.mapErr(ctx, op, err)
-		}
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.mapErr(ctx, op, err)
-	}
-	if len(out) > limit {
-		out = out[:limit]
-		return out, out[len(out)-1].Name, nil
-	}
-	return out, "", nil
+	return queryPage(ctx, s, op, limit, scanGroup, func(g *store.Group) string { return g.Name },
+		query, append(args, page.After, limit+1)...)
 }
 
 // ListUsersInGroup returns the group's users ordered by key, paginated
@@ -188,7 +169,7 @@ func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page
 	if err != nil {
 		return nil, "", err
 	}
-	return s.queryUsers(ctx, "list users in group", limit, byKey, s.q.listUsersInGroup, poolID, group, page.After, limit+1)
+	return queryPage(ctx, s, "list users in group", limit, scanUser, byKey, s.q.listUsersInGroup, poolID, group, page.After, limit+1)
 }
 
 // CountGroups returns the number of groups of the pool (0 for an unknown

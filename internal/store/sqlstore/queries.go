@@ -16,6 +16,15 @@ type queries struct {
 
 	insertMessage string
 
+	insertSigningKey, listSigningKeys string
+
+	insertRefreshToken, getRefreshToken, markRefreshTokenReplaced, revokeTokenFamily string
+	revokeUserTokens, revokeDeviceTokens, familyRevoked, deleteExpiredRefreshTokens  string
+
+	insertAuthSession, takeAuthSession, deleteExpiredAuthSessions string
+
+	insertDevice, getDevice, getDeviceForUpdate, updateDevice, deleteDevice, listDevices, listRememberedDevices string
+
 	migrationApplied, recordMigration string
 }
 
@@ -29,6 +38,10 @@ const (
 	userFilterColumns = "email, phone_number, name, given_name, family_name, preferred_username"
 	groupColumns      = "pool_id, name, description, role_arn, precedence, created_at, updated_at"
 	messageColumns    = "pool_id, username, channel, destination, subject, body, kind, created_at"
+	signingKeyColumns = "pool_id, kid, private_key, created_at, active"
+	refreshColumns    = "hash, pool_id, client_id, user_key, family, device_key, auth_time, created_at, expires_at, revoked_at, replaced_at"
+	sessionColumns    = "hash, pool_id, client_id, user_key, challenge, data, created_at, expires_at"
+	deviceColumns     = "pool_id, user_key, key, group_key, verifier, salt, remembered, data, created_at, updated_at, last_auth_at, last_modified_at"
 )
 
 // prefixed returns the comma-separated columns cols with "alias." before
@@ -57,6 +70,9 @@ func buildQueries(d *dialect) queries {
 	getUser := "SELECT " + userColumns + " FROM users WHERE pool_id = " + p(1) + " AND key = " + p(2)
 	getGroup := "SELECT " + groupColumns + " FROM groups WHERE pool_id = " + p(1) + " AND name = " + p(2)
 	getClient := "SELECT " + clientColumns + " FROM clients WHERE pool_id = " + p(1) + " AND id = " + p(2)
+	getDevice := "SELECT " + deviceColumns + " FROM devices WHERE pool_id = " + p(1) + " AND key = " + p(2)
+	revokeUserTokens := "UPDATE refresh_tokens SET revoked_at = " + p(1) + " WHERE pool_id = " + p(2) + " AND user_key = " + p(3) + " AND revoked_at IS NULL"
+	listDevices := "SELECT " + deviceColumns + " FROM devices WHERE pool_id = " + p(1) + " AND user_key = " + p(2) + " AND key > " + p(3)
 	return queries{
 		insertPool:       "INSERT INTO user_pools (" + poolColumns + ") VALUES (" + list(5) + ")",
 		getPool:          getPool,
@@ -70,7 +86,7 @@ func buildQueries(d *dialect) queries {
 		insertClient:       "INSERT INTO clients (" + clientColumns + ") VALUES (" + list(7) + ")",
 		getClient:          getClient,
 		getClientForUpdate: getClient + d.forUpdate,
-		getClientWithPool: "SELECT " + qualified("c", clientColumns) + ", " + qualified("p", poolColumns) +
+		getClientWithPool: "SELECT " + prefixed("c", clientColumns) + ", " + prefixed("p", poolColumns) +
 			" FROM clients c JOIN user_pools p ON p.id = c.pool_id WHERE c.id = " + p(1),
 		updateClient: "UPDATE clients SET name = " + p(1) + ", secret = " + p(2) + ", updated_at = " + p(3) + ", settings = " + p(4) +
 			" WHERE pool_id = " + p(5) + " AND id = " + p(6),
@@ -82,7 +98,7 @@ func buildQueries(d *dialect) queries {
 			" EXISTS (SELECT 1 FROM users WHERE pool_id = " + p(2) + " AND key = " + p(3) + ")",
 		insertUser: "INSERT INTO users (" + userColumns + ", " + userFilterColumns + ") VALUES (" + list(17) + ")",
 		getUser:    getUser,
-		getUserWithFamily: "SELECT " + qualified("u", userColumns) + ", EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.pool_id = u.pool_id AND r.family = " + p(1) +
+		getUserWithFamily: "SELECT " + prefixed("u", userColumns) + ", EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.pool_id = u.pool_id AND r.family = " + p(1) +
 			" AND r.revoked_at IS NOT NULL) FROM users u WHERE u.pool_id = " + p(2) + " AND u.key = " + p(3),
 		getUserForUpdate: getUser + d.forUpdate,
 		getUserBySub:     "SELECT " + userColumns + " FROM users WHERE pool_id = " + p(1) + " AND sub = " + p(2),
@@ -121,16 +137,37 @@ func buildQueries(d *dialect) queries {
 
 		insertMessage: "INSERT INTO messages (" + messageColumns + ") VALUES (" + list(8) + ")" + d.returningID,
 
+		insertSigningKey: "INSERT INTO signing_keys (" + signingKeyColumns + ") VALUES (" + list(5) + ")",
+		listSigningKeys:  "SELECT " + signingKeyColumns + " FROM signing_keys WHERE pool_id = " + p(1) + " ORDER BY created_at DESC, kid",
+
+		insertRefreshToken: "INSERT INTO refresh_tokens (" + refreshColumns + ") VALUES (" + list(11) + ")",
+		getRefreshToken:    "SELECT " + refreshColumns + " FROM refresh_tokens WHERE hash = " + p(1),
+		// COALESCE keeps the first replacement time; the row still counts as
+		// matched, so a missing token is told apart by the row count alone.
+		markRefreshTokenReplaced: "UPDATE refresh_tokens SET replaced_at = COALESCE(replaced_at, " + p(1) + ") WHERE hash = " + p(2),
+		revokeTokenFamily: "UPDATE refresh_tokens SET revoked_at = " + p(1) +
+			" WHERE pool_id = " + p(2) + " AND family = " + p(3) + " AND revoked_at IS NULL",
+		revokeUserTokens:   revokeUserTokens,
+		revokeDeviceTokens: revokeUserTokens + " AND device_key = " + p(4),
+		familyRevoked: "SELECT 1 FROM refresh_tokens WHERE pool_id = " + p(1) + " AND family = " + p(2) +
+			" AND revoked_at IS NOT NULL LIMIT 1",
+		deleteExpiredRefreshTokens: "DELETE FROM refresh_tokens WHERE expires_at < " + p(1),
+
+		insertAuthSession:         "INSERT INTO auth_sessions (" + sessionColumns + ") VALUES (" + list(8) + ")",
+		takeAuthSession:           "DELETE FROM auth_sessions WHERE hash = " + p(1) + " RETURNING " + sessionColumns,
+		deleteExpiredAuthSessions: "DELETE FROM auth_sessions WHERE expires_at < " + p(1),
+
+		insertDevice:       "INSERT INTO devices (" + deviceColumns + ") VALUES (" + list(12) + ")",
+		getDevice:          getDevice,
+		getDeviceForUpdate: getDevice + d.forUpdate,
+		updateDevice: "UPDATE devices SET group_key = " + p(1) + ", verifier = " + p(2) + ", salt = " + p(3) + ", remembered = " + p(4) +
+			", data = " + p(5) + ", updated_at = " + p(6) + ", last_auth_at = " + p(7) + ", last_modified_at = " + p(8) +
+			" WHERE pool_id = " + p(9) + " AND key = " + p(10),
+		deleteDevice:          "DELETE FROM devices WHERE pool_id = " + p(1) + " AND key = " + p(2),
+		listDevices:           listDevices + " ORDER BY key LIMIT " + p(4),
+		listRememberedDevices: listDevices + " AND remembered = " + p(4) + " ORDER BY key LIMIT " + p(5),
+
 		migrationApplied: "SELECT COUNT(*) FROM schema_migrations WHERE version = " + p(1),
 		recordMigration:  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (" + list(3) + ")",
 	}
-}
-
-// qualified prefixes each of a comma-separated column list with table.
-func qualified(table, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i, c := range cols {
-		cols[i] = table + "." + c
-	}
-	return strings.Join(cols, ", ")
 }

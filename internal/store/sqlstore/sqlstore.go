@@ -177,19 +177,11 @@ func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
 		busy = defaultBusyTimeout
 	}
 	if path == ":memory:" {
-		// One connection only: every connection to ":memory:" would be a
-		// database of its own.
-		w, err := sql.Open(d.driver, sqliteURI("", busy, false))
+		// The writer is the only connection: every connection to ":memory:"
+		// would be a database of its own.
+		w, err := openSQLiteWriter(ctx, d, sqliteURI("", busy, false), "sqlite")
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
-		}
-		w.SetMaxOpenConns(1)
-		w.SetMaxIdleConns(1)
-		w.SetConnMaxLifetime(0)
-		w.SetConnMaxIdleTime(0)
-		if err := w.PingContext(ctx); err != nil {
-			_ = w.Close()
-			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+			return nil, err
 		}
 		return newStore(d, w, w), nil
 	}
@@ -198,19 +190,11 @@ func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: sqlite path: %w", err)
 	}
-	w, err := sql.Open(d.driver, sqliteURI(abs, busy, false))
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
 	// Connecting the writer first creates the file and switches it to WAL
 	// before any reader looks at it.
-	if err := w.PingContext(ctx); err != nil {
-		_ = w.Close()
-		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", abs, err)
+	w, err := openSQLiteWriter(ctx, d, sqliteURI(abs, busy, false), "sqlite "+abs)
+	if err != nil {
+		return nil, err
 	}
 	var mode string
 	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || !strings.EqualFold(mode, "wal") {
@@ -239,6 +223,26 @@ func openSQLite(ctx context.Context, path string, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", abs, err)
 	}
 	return newStore(d, w, r), nil
+}
+
+// openSQLiteWriter opens and connects the writer pool of an SQLite
+// database: a single connection, kept open for the life of the store (no
+// idle or lifetime limit), so that writers queue in database/sql. what
+// names the database in connection errors.
+func openSQLiteWriter(ctx context.Context, d *dialect, uri, what string) (*sql.DB, error) {
+	w, err := sql.Open(d.driver, uri)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	// database/sql keeps up to 2 idle connections, capped at MaxOpenConns,
+	// and sets no lifetime or idle limit by default: one open connection is
+	// also the one kept idle, forever.
+	w.SetMaxOpenConns(1)
+	if err := w.PingContext(ctx); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlstore: open %s: %w", what, err)
+	}
+	return w, nil
 }
 
 // sqliteURI builds the modernc DSN for the database file at abs ("" for a
@@ -427,6 +431,35 @@ func pageLimit(page store.PageRequest) (int, error) {
 		return 0, fmt.Errorf("sqlstore: page limit %d: must be positive", page.Limit)
 	}
 	return min(page.Limit, maxPageLimit), nil
+}
+
+// queryPage runs a listing on the read pool that fetches up to limit+1
+// rows, scanning each with scan. It returns the first limit records and,
+// when there were more, the cursor cursor makes of the last one returned
+// ("" on the last page). Errors are wrapped with op.
+func queryPage[T any](ctx context.Context, s *Store, op string, limit int, scan func(rowScanner) (T, error), cursor func(*T) string,
+	query string, args ...any) ([]T, string, error) {
+	rows, err := s.rQuery(ctx, query, args...)
+	if err != nil {
+		return nil, "", s.mapErr(ctx, op, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, "", s.mapErr(ctx, op, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.mapErr(ctx, op, err)
+	}
+	if len(out) > limit {
+		out = out[:limit]
+		return out, cursor(&out[len(out)-1]), nil
+	}
+	return out, "", nil
 }
 
 // millis converts a record time to its stored form.

@@ -10,7 +10,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -464,42 +468,64 @@ func TestMigrationsMatch(t *testing.T) {
 }
 
 // TestQueriesPlaceholders checks that each dialect's SQL uses only its own
-// bind markers.
+// bind markers, for every statement of the queries struct: the SQLite text
+// has n "?" and no "$", the PostgreSQL text has no "?" and $1..$n in that
+// order, so that both take the same arguments.
 func TestQueriesPlaceholders(t *testing.T) {
-	for _, d := range []*dialect{sqliteDialect(), postgresDialect()} {
-		q := buildQueries(d)
+	lite, pg := sqliteDialect(), postgresDialect()
+	lq, pq := reflect.ValueOf(buildQueries(lite)), reflect.ValueOf(buildQueries(pg))
+	check := func(name, l, p string) {
+		t.Helper()
+		if l == "" || p == "" {
+			t.Errorf("%s: empty statement (sqlite %q, postgres %q)", name, l, p)
+			return
+		}
+		n := strings.Count(l, "?")
+		if strings.Contains(l, "$") {
+			t.Errorf("sqlite %s: %s", name, l)
+		}
+		var nums []int
+		for _, m := range pgPlaceholder.FindAllStringSubmatch(p, -1) {
+			k, _ := strconv.Atoi(m[1])
+			nums = append(nums, k)
+		}
+		want := make([]int, n)
+		for i := range want {
+			want[i] = i + 1
+		}
+		if strings.Contains(p, "?") || !slices.Equal(nums, want) {
+			t.Errorf("postgres %s has placeholders %v, want %v: %s", name, nums, want, p)
+		}
+	}
+	if lq.NumField() < 50 {
+		t.Fatalf("queries has %d fields: reflection sees the wrong type?", lq.NumField())
+	}
+	for i := range lq.NumField() {
+		f := lq.Type().Field(i)
+		if f.Type.Kind() != reflect.String {
+			t.Errorf("queries.%s is a %s, not a string: extend this test", f.Name, f.Type)
+			continue
+		}
+		check(f.Name, lq.Field(i).String(), pq.Field(i).String())
+	}
+	var listings [2]string
+	for i, d := range []*dialect{lite, pg} {
 		l, err := buildUserListing(d, "p", &store.UserFilter{Field: store.FilterFamilyName, Value: "S", Prefix: true}, encodeCursor("Smith", "k"), 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for name, text := range map[string]string{
-			"updateClient": q.updateClient, "listClients": q.listClients, "insertClient": q.insertClient,
-			"userSlot": q.userSlot, "insertUser": q.insertUser, "updateUser": q.updateUser, "getUserByAlias": q.getUserByAlias,
-			"addMember": q.addMember, "listUsersInGroup": q.listUsersInGroup, "updateGroup": q.updateGroup,
-			"insertMessage": q.insertMessage, "userListing": l.query,
-		} {
-			want, other := "?", "$"
-			if d.name == "postgres" {
-				want, other = "$", "?"
-			}
-			if !containsRune(text, want) || containsRune(text, other) {
-				t.Errorf("%s %s: %s", d.name, name, text)
-			}
-		}
+		listings[i] = l.query
 	}
-	if got := buildQueries(postgresDialect()).updateClient; got != "UPDATE clients SET name = $1, secret = $2, updated_at = $3, settings = $4 WHERE pool_id = $5 AND id = $6" {
+	check("userListing", listings[0], listings[1])
+	if got := buildQueries(pg).updateClient; got != "UPDATE clients SET name = $1, secret = $2, updated_at = $3, settings = $4 WHERE pool_id = $5 AND id = $6" {
 		t.Errorf("postgres updateClient = %s", got)
+	}
+	if got := buildQueries(pg).listRememberedDevices; !strings.HasSuffix(got, " AND key > $3 AND remembered = $4 ORDER BY key LIMIT $5") {
+		t.Errorf("postgres listRememberedDevices = %s", got)
 	}
 }
 
-func containsRune(s, r string) bool {
-	for _, c := range s {
-		if string(c) == r {
-			return true
-		}
-	}
-	return false
-}
+var pgPlaceholder = regexp.MustCompile(`\$([0-9]+)`)
 
 // TestPostgresRetriesSerializationFailures checks that a transaction failing
 // with a serialization failure is run again.

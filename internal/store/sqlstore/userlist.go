@@ -255,5 +255,5 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if l.none {
 		return nil, "", nil
 	}
-	return s.queryUsers(ctx, "list users", limit, l.cursor, l.query, l.args...)
+	return queryPage(ctx, s, "list users", limit, scanUser, l.cursor, l.query, l.args...)
 }

@@ -96,8 +96,10 @@ func (s *Store) UpdateUserPool(ctx context.Context, id string, fn func(*store.Us
 	return out, nil
 }
 
-// DeleteUserPool deletes the pool and, by cascade, its clients;
-// store.ErrNotFound if absent.
+// DeleteUserPool deletes the pool and, by cascade, everything that belongs
+// to it (clients, users, groups, signing keys, refresh tokens, sign-in
+// sessions, and through the users their aliases, memberships and devices);
+// store.ErrNotFound if absent. Inbox messages have no foreign key and stay.
 func (s *Store) DeleteUserPool(ctx context.Context, id string) error {
 	if s.closed.Load() {
 		return store.ErrClosed
@@ -119,27 +121,8 @@ func (s *Store) ListUserPools(ctx context.Context, page store.PageRequest) ([]st
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.rQuery(ctx, s.q.listPools, page.After, limit+1)
-	if err != nil {
-		return nil, "", s.mapErr(ctx, "list user pools", err)
-	}
-	defer rows.Close()
-	var out []store.UserPool
-	for rows.Next() {
-		p, err := scanPool(rows)
-		if err != nil {
-			return nil, "", s.mapErr(ctx, "list user pools", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.mapErr(ctx, "list user pools", err)
-	}
-	if len(out) > limit {
-		out = out[:limit]
-		return out, out[len(out)-1].ID, nil
-	}
-	return out, "", nil
+	return queryPage(ctx, s, "list user pools", limit, scanPool, func(p *store.UserPool) string { return p.ID },
+		s.q.listPools, page.After, limit+1)
 }
 
 // CountUserPools returns the number of pools.

@@ -332,30 +332,3 @@ func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 	}
 	return n, nil
 }
-
-// queryUsers runs a user listing that fetched up to limit+1 rows and
-// returns the first limit of them and, when there were more, the cursor
-// cursorOf makes of the last one returned.
-func (s *Store) queryUsers(ctx context.Context, op string, limit int, cursorOf func(*store.User) string, query string, args ...any) ([]store.User, string, error) {
-	rows, err := s.rQuery(ctx, query, args...)
-	if err != nil {
-		return nil, "", s.mapErr(ctx, op, err)
-	}
-	defer rows.Close()
-	var out []store.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, "", s.mapErr(ctx, op, err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.mapErr(ctx, op, err)
-	}
-	if len(out) > limit {
-		out = out[:limit]
-		return out, cursorOf(&out[len(out)-1]), nil
-	}
-	return out, "", nil
-}

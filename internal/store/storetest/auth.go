@@ -11,26 +11,17 @@ import (
 	"github.com/gognito/gognito/internal/store"
 )
 
-// RunAuth runs the conformance suite of the sign-in aggregates (signing
-// keys, refresh tokens, sign-in sessions) against fresh stores from open.
-func RunAuth(t *testing.T, open func(t *testing.T) store.Store) {
-	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
-		{"SigningKeys", testSigningKeys},
-		{"RefreshTokenRoundTrip", testRefreshTokenRoundTrip},
-		{"RefreshTokenRevocation", testRefreshTokenRevocation},
-		{"UserWithFamily", testUserWithFamily},
-		{"RefreshTokenReplacedAndExpiry", testRefreshTokenReplacedAndExpiry},
-		{"AuthSessionSingleUse", testAuthSessionSingleUse},
-		{"AuthSessionConcurrentTake", testAuthSessionConcurrentTake},
-		{"AuthCascadeWithPool", testAuthCascadeWithPool},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+// authTests are the subtests of the sign-in aggregates (signing keys,
+// refresh tokens, sign-in sessions); Run runs them after userTests.
+var authTests = []subtest{
+	{"SigningKeys", testSigningKeys},
+	{"RefreshTokenRoundTrip", testRefreshTokenRoundTrip},
+	{"RefreshTokenRevocation", testRefreshTokenRevocation},
+	{"UserWithFamily", testUserWithFamily},
+	{"RefreshTokenReplacedAndExpiry", testRefreshTokenReplacedAndExpiry},
+	{"AuthSessionSingleUse", testAuthSessionSingleUse},
+	{"AuthSessionConcurrentTake", testAuthSessionConcurrentTake},
+	{"AuthCascadeWithPool", testAuthCascadeWithPool},
 }
 
 func hashOf(s string) []byte {
@@ -43,6 +34,10 @@ func refresh(poolID, value, family, userKey string) store.RefreshToken {
 		Hash: hashOf(value), PoolID: poolID, ClientID: "client1", UserKey: userKey, Family: family,
 		AuthTime: at(0), CreatedAt: at(1), ExpiresAt: at(100_000),
 	}
+}
+
+func signingKey(poolID, kid string) store.SigningKey {
+	return store.SigningKey{PoolID: poolID, KeyID: kid, PrivateKey: []byte(kid), CreatedAt: at(0), Active: true}
 }
 
 func testSigningKeys(t *testing.T, s store.Store) {

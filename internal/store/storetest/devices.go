@@ -8,20 +8,11 @@ import (
 	"github.com/gognito/gognito/internal/store"
 )
 
-// RunDevices runs the conformance suite of devices against fresh stores.
-func RunDevices(t *testing.T, open func(t *testing.T) store.Store) {
-	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
-		{"DeviceCRUD", testDeviceCRUD},
-		{"DeviceListing", testDeviceListing},
-		{"DeviceCascade", testDeviceCascade},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+// deviceTests are the subtests of devices; Run runs them after authTests.
+var deviceTests = []subtest{
+	{"DeviceCRUD", testDeviceCRUD},
+	{"DeviceListing", testDeviceListing},
+	{"DeviceCascade", testDeviceCascade},
 }
 
 func device(poolID, userKey, key string) store.Device {

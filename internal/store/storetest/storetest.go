@@ -21,10 +21,7 @@ import (
 // removing files or schemas, run after that Close).
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
+	tests := []subtest{
 		{"PoolCreateGet", testPoolCreateGet},
 		{"PoolCreateConflict", testPoolCreateConflict},
 		{"PoolGetMissing", testPoolGetMissing},
@@ -62,6 +59,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Closed", testClosed},
 	}
 	tests = append(tests, userTests...)
+	tests = append(tests, authTests...)
+	tests = append(tests, deviceTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -73,6 +72,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			tc.fn(t, s)
 		})
 	}
+}
+
+// subtest is one test of the suite, run on a fresh store.
+type subtest struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
 }
 
 // at returns a millisecond-precise UTC instant ms milliseconds after the
@@ -923,6 +928,31 @@ func runWorkers(fn func(w int)) {
 	wg.Wait()
 }
 
+// runCounterUpdates runs update updatesPerWorker times on each of workers
+// goroutines released together. update increments a counter stored in one
+// record (with increment) and returns the value it wrote. Once all are
+// done, final reads the stored counter, and runCounterUpdates checks that
+// no update was lost or duplicated; what names the operation in failures.
+func runCounterUpdates(t *testing.T, what string, update func() (int, error), final func() []byte) {
+	t.Helper()
+	seen := make([][]int, workers)
+	errs := make([]error, workers)
+	runWorkers(func(w int) {
+		for range updatesPerWorker {
+			n, err := update()
+			if err != nil {
+				errs[w] = err
+				return
+			}
+			seen[w] = append(seen[w], n)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	checkCounter(t, what, seen, final())
+}
+
 // checkCounter checks that the values the updates returned are exactly
 // 1..total: no update saw another's result twice or lost one.
 func checkCounter(t *testing.T, what string, seen [][]int, final []byte) {
@@ -951,31 +981,18 @@ func testConcurrentPoolUpdates(t *testing.T, s store.Store) {
 	p := pool("us-east-1_counter")
 	p.Settings = nil
 	createPool(t, s, p)
-	seen := make([][]int, workers)
-	errs := make([]error, workers)
-	runWorkers(func(w int) {
-		for range updatesPerWorker {
-			var n int
-			got, err := s.UpdateUserPool(ctx, p.ID, func(p *store.UserPool) error {
-				var err error
-				p.Settings, n, err = increment(p.Settings)
-				return err
-			})
-			if err != nil {
-				errs[w] = err
-				return
-			}
-			if string(got.Settings) != strconv.Itoa(n) {
-				errs[w] = fmt.Errorf("update returned settings %q, fn wrote %d", got.Settings, n)
-				return
-			}
-			seen[w] = append(seen[w], n)
+	runCounterUpdates(t, "concurrent UpdateUserPool", func() (int, error) {
+		var n int
+		got, err := s.UpdateUserPool(ctx, p.ID, func(p *store.UserPool) error {
+			var err error
+			p.Settings, n, err = increment(p.Settings)
+			return err
+		})
+		if err == nil && string(got.Settings) != strconv.Itoa(n) {
+			err = fmt.Errorf("update returned settings %q, fn wrote %d", got.Settings, n)
 		}
-	})
-	if err := errors.Join(errs...); err != nil {
-		t.Fatalf("concurrent UpdateUserPool: %v", err)
-	}
-	checkCounter(t, "concurrent UpdateUserPool", seen, mustGetPool(t, s, p.ID).Settings)
+		return n, err
+	}, func() []byte { return mustGetPool(t, s, p.ID).Settings })
 }
 
 func testConcurrentClientUpdates(t *testing.T, s store.Store) {
@@ -984,26 +1001,15 @@ func testConcurrentClientUpdates(t *testing.T, s store.Store) {
 	c := client(p.ID, "counter")
 	c.Settings = nil
 	createClient(t, s, c)
-	seen := make([][]int, workers)
-	errs := make([]error, workers)
-	runWorkers(func(w int) {
-		for range updatesPerWorker {
-			var n int
-			if _, err := s.UpdateClient(ctx, p.ID, c.ID, func(c *store.Client) error {
-				var err error
-				c.Settings, n, err = increment(c.Settings)
-				return err
-			}); err != nil {
-				errs[w] = err
-				return
-			}
-			seen[w] = append(seen[w], n)
-		}
-	})
-	if err := errors.Join(errs...); err != nil {
-		t.Fatalf("concurrent UpdateClient: %v", err)
-	}
-	checkCounter(t, "concurrent UpdateClient", seen, mustGetClient(t, s, p.ID, c.ID).Settings)
+	runCounterUpdates(t, "concurrent UpdateClient", func() (int, error) {
+		var n int
+		_, err := s.UpdateClient(ctx, p.ID, c.ID, func(c *store.Client) error {
+			var err error
+			c.Settings, n, err = increment(c.Settings)
+			return err
+		})
+		return n, err
+	}, func() []byte { return mustGetClient(t, s, p.ID, c.ID).Settings })
 }
 
 func testConcurrentCreateSameClientID(t *testing.T, s store.Store) {
@@ -1121,6 +1127,31 @@ func calls(ctx context.Context, s store.Store) map[string]error {
 	_, errs["AddMessage"] = s.AddMessage(ctx, message("us-east-1_p", "u1", "u1@example.com", 2))
 	_, errs["ListMessages"] = s.ListMessages(ctx, store.MessageFilter{}, 10)
 	_, errs["DeleteMessages"] = s.DeleteMessages(ctx, store.MessageFilter{})
+
+	// The sweeps use a time after every fixture's expiry, so they would
+	// delete them if they ran.
+	sweep := at(10_000_000)
+	errs["CreateSigningKey"] = s.CreateSigningKey(ctx, signingKey("us-east-1_p", "k-new"))
+	_, errs["ListSigningKeys"] = s.ListSigningKeys(ctx, "us-east-1_p")
+	errs["CreateRefreshToken"] = s.CreateRefreshToken(ctx, refresh("us-east-1_p", "rt-new", "fam-new", "u1"))
+	_, errs["GetRefreshToken"] = s.GetRefreshToken(ctx, hashOf("rt1"))
+	errs["MarkRefreshTokenReplaced"] = s.MarkRefreshTokenReplaced(ctx, hashOf("rt1"), at(50))
+	_, errs["RevokeTokenFamily"] = s.RevokeTokenFamily(ctx, "us-east-1_p", "fam-1", at(60))
+	_, errs["RevokeUserTokens"] = s.RevokeUserTokens(ctx, "us-east-1_p", "u1", "", at(70))
+	_, errs["RevokeUserTokens(device)"] = s.RevokeUserTokens(ctx, "us-east-1_p", "u1", "d1", at(70))
+	_, errs["IsFamilyRevoked"] = s.IsFamilyRevoked(ctx, "us-east-1_p", "fam-1")
+	_, _, errs["GetUserWithFamily"] = s.GetUserWithFamily(ctx, "us-east-1_p", "u1", "fam-1")
+	_, errs["DeleteExpiredRefreshTokens"] = s.DeleteExpiredRefreshTokens(ctx, sweep)
+	errs["CreateAuthSession"] = s.CreateAuthSession(ctx, session("us-east-1_p", "s-new", at(100_000)))
+	_, errs["TakeAuthSession"] = s.TakeAuthSession(ctx, hashOf("s1"))
+	_, errs["DeleteExpiredAuthSessions"] = s.DeleteExpiredAuthSessions(ctx, sweep)
+	errs["CreateDevice"] = s.CreateDevice(ctx, device("us-east-1_p", "u1", "d-new"))
+	_, errs["GetDevice"] = s.GetDevice(ctx, "us-east-1_p", "d1")
+	_, errs["UpdateDevice"] = s.UpdateDevice(ctx, "us-east-1_p", "d1", func(d *store.Device) error { d.Remembered = true; return nil })
+	_, _, errs["ListDevices"] = s.ListDevices(ctx, "us-east-1_p", "u1", false, page)
+	_, _, errs["ListDevices(remembered)"] = s.ListDevices(ctx, "us-east-1_p", "u1", true, page)
+	errs["DeleteDevice"] = s.DeleteDevice(ctx, "us-east-1_p", "d1")
+
 	errs["DeleteGroup"] = s.DeleteGroup(ctx, "us-east-1_p", "g1")
 	errs["DeleteUser"] = s.DeleteUser(ctx, "us-east-1_p", "u1")
 
@@ -1130,8 +1161,9 @@ func calls(ctx context.Context, s store.Store) map[string]error {
 }
 
 // callFixture creates the records calls works on: pool "us-east-1_p", its
-// client "c1", users "u1" and "u2", group "g1" with member "u1", and one
-// inbox message.
+// client "c1", users "u1" and "u2", group "g1" with member "u1", one inbox
+// message, signing key "k1", refresh token "rt1" of "u1" (family "fam-1",
+// device "d1"), sign-in session "s1" and device "d1" of "u1".
 func callFixture(t *testing.T, s store.Store) (store.UserPool, store.Client) {
 	t.Helper()
 	p := createPool(t, s, pool("us-east-1_p"))
@@ -1145,7 +1177,26 @@ func callFixture(t *testing.T, s store.Store) (store.UserPool, store.Client) {
 	if _, err := s.AddMessage(t.Context(), message(p.ID, "u1", "u1@example.com", 1)); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.CreateSigningKey(t.Context(), signingKey(p.ID, "k1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRefreshToken(t.Context(), fixtureToken(p.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateAuthSession(t.Context(), session(p.ID, "s1", at(100_000))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateDevice(t.Context(), device(p.ID, "u1", "d1")); err != nil {
+		t.Fatal(err)
+	}
 	return p, c
+}
+
+// fixtureToken is the refresh token callFixture creates.
+func fixtureToken(poolID string) store.RefreshToken {
+	rt := refresh(poolID, "rt1", "fam-1", "u1")
+	rt.DeviceKey = "d1"
+	return rt
 }
 
 func testContextCanceled(t *testing.T, s store.Store) {
@@ -1174,6 +1225,31 @@ func testContextCanceled(t *testing.T, s store.Store) {
 	ms, err := s.ListMessages(t.Context(), store.MessageFilter{}, 10)
 	if err != nil || len(ms) != 1 {
 		t.Errorf("ListMessages = %d messages, %v; want 1", len(ms), err)
+	}
+	keys, err := s.ListSigningKeys(t.Context(), p.ID)
+	if err != nil || len(keys) != 1 || keys[0].KeyID != "k1" {
+		t.Errorf("ListSigningKeys = %+v, %v; want k1 only", keys, err)
+	}
+	rt, err := s.GetRefreshToken(t.Context(), hashOf("rt1"))
+	if err != nil || rt.RevokedAt != nil || rt.ReplacedAt != nil {
+		t.Errorf("refresh token = %+v, %v; want it neither revoked nor replaced", rt, err)
+	}
+	if _, err := s.GetRefreshToken(t.Context(), hashOf("rt-new")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("refresh token created with a canceled context: %v, want ErrNotFound", err)
+	}
+	if _, err := s.TakeAuthSession(t.Context(), hashOf("s-new")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session created with a canceled context: %v, want ErrNotFound", err)
+	}
+	if _, err := s.TakeAuthSession(t.Context(), hashOf("s1")); err != nil {
+		t.Errorf("session s1 after canceled calls: %v", err)
+	}
+	d, err := s.GetDevice(t.Context(), p.ID, "d1")
+	if err != nil || d.Remembered {
+		t.Errorf("device = %+v, %v; want it unchanged", d, err)
+	}
+	devs, _, err := s.ListDevices(t.Context(), p.ID, "u1", false, store.PageRequest{Limit: 10})
+	if err != nil || len(devs) != 1 {
+		t.Errorf("ListDevices = %d devices, %v; want 1", len(devs), err)
 	}
 }
 

@@ -55,10 +55,10 @@ import {
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { clients, startServer } from './helpers/server.mjs';
+import { clients, recordRequests, startServer } from './helpers/server.mjs';
 import { rejectsWith } from './helpers/assert.mjs';
-import { latestMessage } from './helpers/inbox.mjs';
-import { STEP_MS, totp } from './helpers/totp.mjs';
+import { latestMessage, otherCode } from './helpers/inbox.mjs';
+import { nextCode, totp, wrongCode } from './helpers/totp.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET_CODE = /^[A-Z2-7]{52}$/;
@@ -193,31 +193,6 @@ class TestPool {
   }
 }
 
-/**
- * Replaces the global fetch (which Amplify uses) while fn runs and records
- * each request as { target, body } (target: the operation, without the
- * service prefix; body: the parsed JSON request). Resolves to { result,
- * requests }.
- */
-async function recordRequests(fn) {
-  const realFetch = globalThis.fetch;
-  const requests = [];
-  globalThis.fetch = (url, options) => {
-    const target = new Headers(options?.headers).get('x-amz-target');
-    requests.push({
-      target: target?.replace(/^AWSCognitoIdentityProviderService\./, ''),
-      body: typeof options?.body === 'string' ? JSON.parse(options.body) : undefined,
-    });
-    return realFetch(url, options);
-  };
-  try {
-    const result = await fn();
-    return { result, requests };
-  } finally {
-    globalThis.fetch = realFetch;
-  }
-}
-
 /** Asserts that promise rejects with an Amplify AuthError named name (the service's error type) and, when given, message. */
 async function rejectsNamed(promise, name, message = undefined) {
   let error;
@@ -236,21 +211,6 @@ async function currentTokens(options) {
   assert.ok(session.tokens, 'fetchAuthSession gave no tokens');
   return session.tokens;
 }
-
-/** The TOTP code of the step after the current one, which the server accepts once the current step's code is used. */
-const nextCode = (secret) => totp(secret, Date.now() + STEP_MS);
-
-/** A six-digit code that is not secret's code for any step near now. */
-function wrongCode(secret) {
-  const near = new Set([-2, -1, 0, 1, 2].map((k) => totp(secret, Date.now() + k * STEP_MS)));
-  for (let n = 0; ; n++) {
-    const code = String(n * 137).padStart(6, '0');
-    if (!near.has(code)) return code;
-  }
-}
-
-/** A code that is not code. */
-const otherCode = (code) => (code === '000000' ? '111111' : '000000');
 
 const attrs = (list) => Object.fromEntries(list.map(({ Name, Value }) => [Name, Value]));
 

@@ -10,10 +10,11 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CognitoUser, CognitoUserAttribute, CognitoUserPool } from 'amazon-cognito-identity-js';
+import { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { clients, startServer } from './helpers/server.mjs';
-import { latestMessage, messages } from './helpers/inbox.mjs';
+import { latestMessage, messages, otherCode } from './helpers/inbox.mjs';
 import {
+  authenticateUser,
   confirmPassword,
   confirmRegistration,
   forgotPassword,
@@ -51,7 +52,6 @@ const attrs = (list) => Object.fromEntries(list.map(({ Name, Value }) => [Name, 
 const getUser = (Username) => idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username }));
 const emailAttribute = (address) => [new CognitoUserAttribute({ Name: 'email', Value: address })];
 const userOf = (username) => new CognitoUser({ Username: username, Pool: userPool });
-const otherCode = (code) => (code === '000000' ? '111111' : '000000');
 
 /** Signs username up with address as its email and returns the sign-up message from the inbox. */
 async function signUpWithCode(username, address) {
@@ -172,7 +172,13 @@ test('use case 12: cognitoUser.forgotPassword and confirmPassword reset the pass
     code: 'InvalidPasswordException', message: 'Password does not conform to policy: Password not long enough',
   });
   assert.equal(await confirmPassword(cognitoUser, reset.code, 'N3w-Passw0rd'), 'SUCCESS');
-  assert.equal((await getUser('max')).UserStatus, 'CONFIRMED');
+  // The new password signs in (SRP, the library's default); the old one is refused.
+  const signedIn = await authenticateUser(userOf('max'), new AuthenticationDetails({ Username: 'max', Password: 'N3w-Passw0rd' }));
+  assert.equal(signedIn.callback, 'onSuccess');
+  assert.equal(signedIn.session.getIdToken().payload['cognito:username'], 'max');
+  await rejectsWithCode(authenticateUser(userOf('max'), new AuthenticationDetails({ Username: 'max', Password: PASSWORD })), {
+    code: 'NotAuthorizedException', message: 'Incorrect username or password.',
+  });
 
   // Without an inputVerificationCode callback the library calls onSuccess, and a new code is sent.
   const again = await forgotPassword(cognitoUser, { withInput: false });

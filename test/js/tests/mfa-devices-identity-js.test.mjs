@@ -45,10 +45,10 @@ import {
   CognitoUserPool,
   CognitoUserSession,
 } from 'amazon-cognito-identity-js';
-import { clients, startServer } from './helpers/server.mjs';
+import { clients, recordRequests, startServer } from './helpers/server.mjs';
 import { assertRecent, rejectsWith } from './helpers/assert.mjs';
-import { latestMessage, messages } from './helpers/inbox.mjs';
-import { STEP_MS, totp } from './helpers/totp.mjs';
+import { latestMessage, messages, otherCode } from './helpers/inbox.mjs';
+import { nextCode, totp, wrongCode } from './helpers/totp.mjs';
 import {
   MemoryStorage,
   associateSoftwareToken,
@@ -62,7 +62,6 @@ import {
   getSession,
   getUserData,
   listDevices,
-  recordRequests,
   rejectsWithCode,
   sendMFACode,
   sendMFASelectionAnswer,
@@ -220,21 +219,6 @@ const epochDate = (seconds) => {
   assert.equal(typeof seconds, 'number', `${seconds} is not a number of seconds`);
   return new Date(seconds * 1000);
 };
-
-/** The TOTP code of the step after the current one, which the server accepts once the current step's code is used. */
-const nextCode = (secret) => totp(secret, Date.now() + STEP_MS);
-
-/** A six-digit code that is not secret's code for any step near now. */
-function wrongCode(secret) {
-  const near = new Set([-2, -1, 0, 1, 2].map((k) => totp(secret, Date.now() + k * STEP_MS)));
-  for (let n = 0; ; n++) {
-    const code = String(n * 137).padStart(6, '0');
-    if (!near.has(code)) return code;
-  }
-}
-
-/** A code that is not code. */
-const otherCode = (code) => (code === '000000' ? '111111' : '000000');
 
 /**
  * Sets up TOTP for a signed-in cognitoUser through the library: associates

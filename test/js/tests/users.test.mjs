@@ -15,6 +15,7 @@ import {
   ExpiredCodeException,
   ForgotPasswordCommand,
   GroupExistsException,
+  InitiateAuthCommand,
   InvalidParameterException,
   InvalidPasswordException,
   ListUsersCommand,
@@ -29,7 +30,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { clients, startServer } from './helpers/server.mjs';
 import { assertRecent, rejectsWith } from './helpers/assert.mjs';
-import { latestCode, latestMessage, messages } from './helpers/inbox.mjs';
+import { latestCode, latestMessage, messages, otherCode } from './helpers/inbox.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PASSWORD = 'Passw0rd!';
@@ -287,8 +288,7 @@ test('SignUp sends a code that ConfirmSignUp accepts; the user becomes CONFIRMED
   assert.deepEqual(await messages(server.endpoint, 'weak@example.com'), []);
 
   const confirm = (ConfirmationCode) => idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'jane', ConfirmationCode }));
-  const wrong = message.code === '000000' ? '111111' : '000000';
-  await rejectsWith(confirm(wrong), {
+  await rejectsWith(confirm(otherCode(message.code)), {
     name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.', type: CodeMismatchException,
   });
   assert.equal((await getUser(poolId, 'jane')).UserStatus, 'UNCONFIRMED');
@@ -355,13 +355,23 @@ test('ForgotPassword sends a reset code that ConfirmForgotPassword accepts once'
   await rejectsWith(confirm(reset.code, 'Sh0rt!'), {
     name: 'InvalidPasswordException', message: 'Password does not conform to policy: Password not long enough', type: InvalidPasswordException,
   });
-  const wrong = reset.code === '000000' ? '111111' : '000000';
-  await rejectsWith(confirm(wrong, 'N3w-Passw0rd'), {
+  await rejectsWith(confirm(otherCode(reset.code), 'N3w-Passw0rd'), {
     name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.', type: CodeMismatchException,
   });
 
   await confirm(reset.code, 'N3w-Passw0rd');
-  assert.equal((await getUser(poolId, username)).UserStatus, 'CONFIRMED');
+  // The new password signs in; the old one is refused.
+  const passwordClient = (await idp.send(new CreateUserPoolClientCommand({
+    UserPoolId: poolId, ClientName: 'password', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  }))).UserPoolClient.ClientId;
+  const signIn = (PASSWORD) => idp.send(new InitiateAuthCommand({
+    ClientId: passwordClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD },
+  }));
+  const signedIn = await signIn('N3w-Passw0rd');
+  assert.equal(typeof signedIn.AuthenticationResult?.AccessToken, 'string');
+  await rejectsWith(signIn(PASSWORD), {
+    name: 'NotAuthorizedException', message: 'Incorrect username or password.', type: NotAuthorizedException,
+  });
 
   // The code is spent.
   await rejectsWith(confirm(reset.code, 'An0ther-Passw0rd'), {

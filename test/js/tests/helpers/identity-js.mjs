@@ -187,29 +187,28 @@ export function getAttributeVerificationCode(cognitoUser, name, { withInput = tr
 }
 
 /**
- * Replaces the global fetch (which the library uses) while fn runs and
- * records each request as { target, body } (target: the operation, without
- * the service prefix; body: the parsed JSON request). Resolves to
- * { result, requests }.
+ * Runs fn with the global setTimeout (which the library's retry with
+ * backoff waits on) firing every timer at once, so that a call the library
+ * retries (refreshSession, signOut's RevokeToken) gives up in milliseconds
+ * instead of seconds; restores setTimeout afterwards. Resolves to fn's result.
  */
-export async function recordRequests(fn) {
-  const realFetch = globalThis.fetch;
-  const requests = [];
-  globalThis.fetch = (url, options) => {
-    const target = options?.headers?.['X-Amz-Target'];
-    requests.push({
-      target: target?.replace(/^AWSCognitoIdentityProviderService\./, ''),
-      body: typeof options?.body === 'string' ? JSON.parse(options.body) : undefined,
-    });
-    return realFetch(url, options);
-  };
+export async function withoutRetryDelays(fn) {
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (callback, _delay, ...args) => realSetTimeout(callback, 0, ...args);
   try {
-    const result = await fn();
-    return { result, requests };
+    return await fn();
   } finally {
-    globalThis.fetch = realFetch;
+    globalThis.setTimeout = realSetTimeout;
   }
 }
+
+/**
+ * The number of requests the library's retry (jitteredExponentialRetry with
+ * a 5 s cap) makes before it gives up on an error: the first, then retries
+ * after 200, 400, 800, 1600 and 3200 ms (plus jitter under 100 ms); the next
+ * delay, 6400 ms, is over the cap.
+ */
+export const RETRIED_REQUESTS = 6;
 
 /**
  * Callbacks for the library's sign-in steps that resolve to

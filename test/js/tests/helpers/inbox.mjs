@@ -58,3 +58,6 @@ export async function latestCode(endpoint, destination, options) {
   if (!message.code) throw new Error(`the newest message for ${destination} has no code: ${JSON.stringify(message)}`);
   return message.code;
 }
+
+/** A six-digit code that is not code (a wrong answer to a code from the inbox). */
+export const otherCode = (code) => (code === '000000' ? '111111' : '000000');

@@ -97,3 +97,30 @@ export function clients(endpoint) {
   };
   return { idp: new CognitoIdentityProviderClient(config), identity: new CognitoIdentityClient(config) };
 }
+
+/**
+ * Replaces the global fetch (which amazon-cognito-identity-js and Amplify
+ * use) while fn runs and records each request as { target, body } (target:
+ * the operation, without the service prefix; body: the parsed JSON
+ * request). The X-Amz-Target header is read whatever its case and however
+ * the headers are given (object, array or Headers). Resolves to
+ * { result, requests }.
+ */
+export async function recordRequests(fn) {
+  const realFetch = globalThis.fetch;
+  const requests = [];
+  globalThis.fetch = (url, options) => {
+    const target = new Headers(options?.headers).get('x-amz-target');
+    requests.push({
+      target: target?.replace(/^AWSCognitoIdentityProviderService\./, ''),
+      body: typeof options?.body === 'string' ? JSON.parse(options.body) : undefined,
+    });
+    return realFetch(url, options);
+  };
+  try {
+    const result = await fn();
+    return { result, requests };
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}

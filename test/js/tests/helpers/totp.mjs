@@ -51,3 +51,15 @@ export function totp(secret, timeMs = Date.now(), digits = 6) {
   const key = Buffer.isBuffer(secret) ? secret : base32Decode(secret);
   return hotp(key, stepOf(timeMs), digits);
 }
+
+/** The TOTP code of secret for the step after the current one, which the server accepts once the current step's code is used. */
+export const nextCode = (secret) => totp(secret, Date.now() + STEP_MS);
+
+/** A six-digit code that is not secret's TOTP code for any step near now (within two steps either side). */
+export function wrongCode(secret) {
+  const near = new Set([-2, -1, 0, 1, 2].map((k) => totp(secret, Date.now() + k * STEP_MS)));
+  for (let n = 0; ; n++) {
+    const code = String(n * 137).padStart(6, '0');
+    if (!near.has(code)) return code;
+  }
+}
